@@ -1,0 +1,29 @@
+/* api.h -- the state a tasksched-api process serves requests with, and
+ * the handlers of its routes. */
+#ifndef TS_API_H
+#define TS_API_H
+
+#include "conf.h"
+#include "db.h"
+#include "http.h"
+#include "router.h"
+
+struct ts_api {
+	const struct ts_conf *conf;
+	struct ts_db *db;     /* one persistent connection per process */
+};
+
+/* Answers one request: routes it and runs the handler, or fills a 404/405. */
+void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
+		   struct ts_http_response *resp);
+
+/* handlers_tasks.c */
+ts_route_handler ts_tasks_create;
+ts_route_handler ts_tasks_list;
+ts_route_handler ts_tasks_get;
+ts_route_handler ts_tasks_delete;
+
+/* handlers_health.c */
+ts_route_handler ts_health_get;
+
+#endif

@@ -1,0 +1,211 @@
+/* handlers_tasks.c -- the /tasks resource: create, list, get, delete. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "cursor.h"
+#include "id.h"
+#include "json.h"
+#include "validate.h"
+
+#define IDEMPOTENCY_KEY_MAX 255
+#define LIST_LIMIT_DEFAULT 100
+#define LIST_LIMIT_MAX 1000
+
+/* An Idempotency-Key is 1..255 visible ASCII characters. */
+static bool idempotency_key_ok(const char *key)
+{
+	size_t len = strlen(key);
+
+	if (len == 0 || len > IDEMPOTENCY_KEY_MAX)
+		return false;
+	for (const char *p = key; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+static void set_location(struct ts_http_response *resp, const char *id)
+{
+	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
+}
+
+void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
+		     const char *param, struct ts_http_response *resp)
+{
+	struct ts_error err;
+	struct ts_task_request treq;
+	struct ts_task task;
+	bool replayed = false;
+
+	ts_error_clear(&err);
+	ts_task_init(&task);
+	memset(&treq, 0, sizeof(treq));
+	if (req->body_too_large) {
+		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
+			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
+		goto fail;
+	}
+	if (!ts_http_is_json_type(req->content_type)) {
+		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
+			     "Content-Type must be application/json");
+		ts_http_error(resp, 415, &err);
+		goto out;
+	}
+	if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
+			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
+			     "ASCII characters");
+		goto fail;
+	}
+	if (!req->body || req->body_len == 0) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is empty; send a JSON object");
+		goto fail;
+	}
+	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
+	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
+	    ts_db_task_insert(api->db, &task, req->idempotency_key, req->body,
+			      req->body_len, &replayed, &err) != TS_OK)
+		goto fail;
+
+	resp->status = replayed ? 200 : 201;
+	resp->replayed = replayed;
+	set_location(resp, task.id);
+	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
+	goto out;
+fail:
+	ts_http_error(resp, 0, &err);
+out:
+	ts_task_request_cleanup(&treq);
+	ts_task_cleanup(&task);
+}
+
+/* Reads ?status=, ?limit= and ?cursor= into `filter`. */
+static enum ts_err parse_list_query(const char *query, struct ts_task_filter *filter,
+				    struct ts_error *err)
+{
+	char value[TS_CURSOR_TEXT_MAX + 8];
+	int found;
+
+	memset(filter, 0, sizeof(*filter));
+	filter->limit = LIST_LIMIT_DEFAULT;
+
+	found = ts_http_query_param(query, "status", value, sizeof(value));
+	if (found != 0) {
+		if (found < 0 || !ts_task_status_parse(value, &filter->status))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_parameter", "status",
+					    "Invalid query parameter status: must be one of %s",
+					    ts_task_status_list());
+		filter->has_status = true;
+	}
+
+	found = ts_http_query_param(query, "limit", value, sizeof(value));
+	if (found != 0) {
+		char *end;
+		long v = found > 0 ? strtol(value, &end, 10) : 0;
+		if (found < 0 || value[0] < '0' || value[0] > '9' || *end ||
+		    v < 1 || v > LIST_LIMIT_MAX)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_parameter", "limit",
+					    "Invalid query parameter limit: must be a whole "
+					    "number from 1 to %d", LIST_LIMIT_MAX);
+		filter->limit = (unsigned)v;
+	}
+
+	found = ts_http_query_param(query, "cursor", value, sizeof(value));
+	if (found < 0)
+		return ts_cursor_decode("", &filter->after, err);
+	if (found > 0) {
+		enum ts_err rc = ts_cursor_decode(value, &filter->after, err);
+		if (rc)
+			return rc;
+		filter->has_cursor = true;
+	}
+	return TS_OK;
+}
+
+void ts_tasks_list(struct ts_api *api, const struct ts_http_request *req,
+		   const char *param, struct ts_http_response *resp)
+{
+	struct ts_error err;
+	struct ts_task_filter filter;
+	struct ts_task *tasks = NULL;
+	size_t count = 0;
+	bool has_more = false;
+	char cursor[TS_CURSOR_TEXT_MAX] = "";
+
+	ts_error_clear(&err);
+	if (parse_list_query(req->query, &filter, &err) != TS_OK ||
+	    ts_db_task_list(api->db, &filter, &tasks, &count, &has_more, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
+		return;
+	}
+	if (has_more && count > 0) {
+		struct ts_cursor next = { .run_at = tasks[count - 1].run_at };
+		memcpy(next.id, tasks[count - 1].id, sizeof(next.id));
+		ts_cursor_encode(&next, cursor);
+		/* The cursor is base64url and the status a fixed name: nothing
+		 * here needs percent-encoding. */
+		snprintf(resp->link, sizeof(resp->link), "<%s?%s%s%slimit=%u&cursor=%s>; rel=\"next\"",
+			 req->path, filter.has_status ? "status=" : "",
+			 filter.has_status ? ts_task_status_name(filter.status) : "",
+			 filter.has_status ? "&" : "", filter.limit, cursor);
+	}
+	resp->status = 200;
+	resp->body = ts_json_task_list(tasks, count, cursor[0] ? cursor : NULL);
+	ts_task_array_free(tasks, count);
+}
+
+/* Answers 404 for text that is not a task id, without asking the database. */
+static bool parse_task_id(const char *param, char id[TS_ID_TEXT_MAX],
+			  struct ts_http_response *resp)
+{
+	struct ts_error err;
+
+	if (ts_id_normalize(param, id))
+		return true;
+	ts_error_set(&err, TS_ERR_NOT_FOUND, "not_found", NULL, "Task not found: %.64s", param);
+	ts_http_error(resp, 404, &err);
+	return false;
+}
+
+void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
+		  const char *param, struct ts_http_response *resp)
+{
+	struct ts_error err;
+	struct ts_task task;
+	char id[TS_ID_TEXT_MAX];
+
+	if (!parse_task_id(param, id, resp))
+		return;
+	ts_error_clear(&err);
+	ts_task_init(&task);
+	if (ts_db_task_get(api->db, id, &task, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
+	} else {
+		resp->status = 200;
+		resp->body = ts_json_task_one(&task);
+	}
+	ts_task_cleanup(&task);
+}
+
+void ts_tasks_delete(struct ts_api *api, const struct ts_http_request *req,
+		     const char *param, struct ts_http_response *resp)
+{
+	struct ts_error err;
+	char id[TS_ID_TEXT_MAX];
+
+	if (!parse_task_id(param, id, resp))
+		return;
+	ts_error_clear(&err);
+	if (ts_db_task_delete(api->db, id, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
+		return;
+	}
+	resp->status = 200;
+	resp->body = ts_json_string_member("message", "Task deleted successfully");
+}

@@ -1,0 +1,60 @@
+/* http.h -- one HTTP exchange as the handlers see it, independent of
+ * FastCGI: a parsed request in, a response to fill out. */
+#ifndef TS_HTTP_H
+#define TS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errors.h"
+
+#define TS_HTTP_PATH_MAX 1024
+#define TS_HTTP_HEADER_MAX 1024
+
+struct ts_http_request {
+	char method[16];
+	char path[TS_HTTP_PATH_MAX];    /* without the query string */
+	const char *query;              /* raw query string, "" when none */
+	const char *content_type;       /* NULL when absent */
+	const char *idempotency_key;    /* NULL when absent */
+	char *body;                     /* owned; NUL-terminated; NULL when none */
+	size_t body_len;
+	bool body_too_large;            /* Content-Length above the limit; not read */
+	bool path_too_long;
+};
+
+/* What a handler answers. `body` is owned (freed by ts_http_response_cleanup)
+ * and always JSON. Empty header buffers are not sent. */
+struct ts_http_response {
+	int status;
+	char *body;
+	char location[TS_HTTP_HEADER_MAX];
+	char allow[64];
+	char link[TS_HTTP_PATH_MAX + 256];
+	bool replayed;                  /* Idempotent-Replayed: true */
+	unsigned retry_after;           /* seconds; 0 = none */
+};
+
+void ts_http_response_init(struct ts_http_response *resp);
+void ts_http_response_cleanup(struct ts_http_response *resp);
+void ts_http_request_cleanup(struct ts_http_request *req);
+
+/* Sets an error response from `err`: the status follows err->status
+ * (400, 404, 409, 413, 503, else 500) unless `http_status` is non-zero.
+ * Internal details are logged, not sent: a 500 says only that something
+ * went wrong. */
+void ts_http_error(struct ts_http_response *resp, int http_status, const struct ts_error *err);
+
+/* The reason phrase of a status code ("Created"). */
+const char *ts_http_reason(int status);
+
+/* Finds parameter `name` in a query string and percent-decodes its value
+ * into `out` (`size` bytes). Returns 1 when found, 0 when absent, -1 when
+ * the value is malformed or does not fit. */
+int ts_http_query_param(const char *query, const char *name, char *out, size_t size);
+
+/* True when a Content-Type header value names JSON in UTF-8
+ * ("application/json", optionally with "; charset=utf-8"). */
+bool ts_http_is_json_type(const char *content_type);
+
+#endif

@@ -1,0 +1,47 @@
+/* routes.c -- the table of every route tasksched-api serves. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "api.h"
+#include "json.h"
+
+static const struct ts_route routes[] = {
+	{ "POST", "/tasks", ts_tasks_create },
+	{ "GET", "/tasks", ts_tasks_list },
+	{ "GET", "/tasks/{id}", ts_tasks_get },
+	{ "DELETE", "/tasks/{id}", ts_tasks_delete },
+	{ "GET", "/healthz", ts_health_get },
+};
+
+void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
+		   struct ts_http_response *resp)
+{
+	const struct ts_route *route;
+	char param[TS_ROUTE_PARAM_MAX];
+	struct ts_error err;
+
+	ts_error_clear(&err);
+	if (req->path_too_long) {
+		ts_error_set(&err, TS_ERR_NOT_FOUND, "not_found", NULL, "No such route");
+		ts_http_error(resp, 404, &err);
+		return;
+	}
+	switch (ts_router_match(routes, sizeof(routes) / sizeof(routes[0]), req->method,
+				req->path, &route, param, resp->allow, sizeof(resp->allow))) {
+	case TS_ROUTE_FOUND:
+		route->handler(api, req, param, resp);
+		return;
+	case TS_ROUTE_METHOD_NOT_ALLOWED:
+		ts_error_set(&err, TS_ERR_INVALID, "method_not_allowed", NULL,
+			     "Method %s is not allowed on %.200s (allowed: %s)",
+			     req->method, req->path, resp->allow);
+		ts_http_error(resp, 405, &err);
+		return;
+	case TS_ROUTE_NOT_FOUND:
+		ts_error_set(&err, TS_ERR_NOT_FOUND, "not_found", NULL,
+			     "No such route: %.200s", req->path);
+		ts_http_error(resp, 404, &err);
+		return;
+	}
+}

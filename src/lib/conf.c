@@ -1,0 +1,215 @@
+/* conf.c -- tasksched.conf: "key = value" settings shared by all programs. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL };
+
+/* The table of keys: where each one lives in struct ts_conf and its range. */
+static const struct conf_key {
+	const char *name;
+	enum conf_kind kind;
+	size_t offset;
+	unsigned long min, max;
+} conf_keys[] = {
+#define STR(k) { #k, CONF_STR, offsetof(struct ts_conf, k), 0, 0 }
+#define UINT(k, lo, hi) { #k, CONF_UINT, offsetof(struct ts_conf, k), lo, hi }
+	STR(db_host),
+	UINT(db_port, 1, 65535),
+	STR(db_socket),
+	STR(db_name),
+	STR(db_user),
+	STR(db_password),
+	STR(db_password_file),
+	UINT(db_connect_timeout, 1, 3600),
+	UINT(db_io_timeout, 1, 3600),
+	{ "log_level", CONF_LOG_LEVEL, offsetof(struct ts_conf, log_level), 0, 0 },
+	{ "max_body_bytes", CONF_ULONG, offsetof(struct ts_conf, max_body_bytes), 1024, 64UL << 20 },
+	UINT(executor_batch_size, 1, 10000),
+	UINT(executor_concurrency, 1, 10000),
+	UINT(executor_lease_seconds, 5, 86400),
+	UINT(executor_poll_ms, 10, 60000),
+	UINT(webhook_timeout_ms, 100, 3600000),
+	UINT(webhook_timeout_max_ms, 100, 3600000),
+	UINT(retry_base_ms, 1, 3600000),
+	UINT(retry_cap_ms, 1, 86400000),
+	STR(sql_dir),
+#undef STR
+#undef UINT
+};
+
+void ts_conf_init(struct ts_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	snprintf(conf->db_host, sizeof(conf->db_host), "localhost");
+	conf->db_port = 3306;
+	snprintf(conf->db_name, sizeof(conf->db_name), "tasksched");
+	snprintf(conf->db_user, sizeof(conf->db_user), "tasksched");
+	conf->db_connect_timeout = 2;
+	conf->db_io_timeout = 10;
+	conf->log_level = TS_LOG_INFO;
+	conf->max_body_bytes = 64 * 1024;
+	conf->executor_batch_size = 500;
+	conf->executor_concurrency = 64;
+	conf->executor_lease_seconds = 300;
+	conf->executor_poll_ms = 250;
+	conf->webhook_timeout_ms = 10000;
+	conf->webhook_timeout_max_ms = 60000;
+	conf->retry_base_ms = 1000;
+	conf->retry_cap_ms = 300000;
+	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
+}
+
+const char *ts_conf_choose_path(const char *cli_path)
+{
+	const char *env;
+
+	if (cli_path && *cli_path)
+		return cli_path;
+	env = getenv("TASKSCHED_CONFIG");
+	if (env && *env)
+		return env;
+	return TS_CONF_DEFAULT_PATH;
+}
+
+enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value,
+			struct ts_error *err)
+{
+	const struct conf_key *k = NULL;
+
+	for (size_t i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++) {
+		if (strcmp(conf_keys[i].name, key) == 0) {
+			k = &conf_keys[i];
+			break;
+		}
+	}
+	if (!k)
+		return ts_error_set(err, TS_ERR_INVALID, "unknown_key", key,
+				    "unknown key '%s'", key);
+
+	char *field = (char *)conf + k->offset;
+	switch (k->kind) {
+	case CONF_STR:
+		if (strlen(value) >= TS_CONF_STR_MAX)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "value of '%s' is too long", key);
+		snprintf(field, TS_CONF_STR_MAX, "%s", value);
+		return TS_OK;
+	case CONF_LOG_LEVEL:
+		if (ts_log_level_parse(value, (enum ts_log_level *)(void *)field) != 0)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "'%s' must be error, warning, info or debug", key);
+		return TS_OK;
+	case CONF_UINT:
+	case CONF_ULONG: {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(value, &end, 10);
+		if (!isdigit((unsigned char)value[0]) || *end || errno ||
+		    v < k->min || v > k->max)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "'%s' must be a whole number from %lu to %lu",
+					    key, k->min, k->max);
+		if (k->kind == CONF_UINT)
+			*(unsigned *)(void *)field = (unsigned)v;
+		else
+			*(unsigned long *)(void *)field = v;
+		return TS_OK;
+	}
+	}
+	return ts_error_set(err, TS_ERR_INTERNAL, "internal", key, "bad key table");
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static enum ts_err read_password_file(struct ts_conf *conf, struct ts_error *err)
+{
+	FILE *f = fopen(conf->db_password_file, "r");
+	enum ts_err rc = TS_OK;
+
+	if (!f)
+		return ts_error_set(err, TS_ERR_IO, "password_file", "db_password_file",
+				    "cannot read db_password_file %s: %s",
+				    conf->db_password_file, strerror(errno));
+	if (!fgets(conf->db_password, sizeof(conf->db_password), f)) {
+		conf->db_password[0] = '\0';
+	} else {
+		size_t n = strcspn(conf->db_password, "\r\n");
+		conf->db_password[n] = '\0';
+	}
+	if (ferror(f))
+		rc = ts_error_set(err, TS_ERR_IO, "password_file", "db_password_file",
+				  "error reading db_password_file %s", conf->db_password_file);
+	fclose(f);
+	return rc;
+}
+
+enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err)
+{
+	char line[2048];
+	unsigned lineno = 0;
+	enum ts_err rc = TS_OK;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return ts_error_set(err, errno == ENOENT ? TS_ERR_NOT_FOUND : TS_ERR_IO,
+				    "config_file", NULL, "cannot open %s: %s", path,
+				    strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = ts_error_set(err, TS_ERR_INVALID, "config_syntax", NULL,
+					  "%s:%u: line too long", path, lineno);
+			goto out;
+		}
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = trim(line);
+		if (!*s)
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			rc = ts_error_set(err, TS_ERR_INVALID, "config_syntax", NULL,
+					  "%s:%u: expected 'key = value'", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		char *key = trim(s);
+		char *value = trim(eq + 1);
+		struct ts_error kerr;
+		ts_error_clear(&kerr);
+		if (ts_conf_set(conf, key, value, &kerr) != TS_OK) {
+			rc = ts_error_set(err, kerr.status, kerr.code, kerr.field,
+					  "%s:%u: %s", path, lineno, kerr.message);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		rc = ts_error_set(err, TS_ERR_IO, "config_file", NULL, "error reading %s", path);
+		goto out;
+	}
+	if (!conf->db_password[0] && conf->db_password_file[0])
+		rc = read_password_file(conf, err);
+out:
+	fclose(f);
+	return rc;
+}

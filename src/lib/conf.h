@@ -1,0 +1,60 @@
+/* conf.h -- tasksched.conf: "key = value" settings shared by all programs. */
+#ifndef TS_CONF_H
+#define TS_CONF_H
+
+#include "errors.h"
+#include "log.h"
+
+#define TS_CONF_DEFAULT_PATH TS_SYSCONFDIR "/tasksched/tasksched.conf"
+#define TS_CONF_STR_MAX 512
+
+/* Every setting, with its default filled in by ts_conf_init(). */
+struct ts_conf {
+	/* database */
+	char db_host[TS_CONF_STR_MAX];
+	unsigned db_port;
+	char db_socket[TS_CONF_STR_MAX];
+	char db_name[TS_CONF_STR_MAX];
+	char db_user[TS_CONF_STR_MAX];
+	char db_password[TS_CONF_STR_MAX];
+	char db_password_file[TS_CONF_STR_MAX];
+	unsigned db_connect_timeout; /* seconds */
+	unsigned db_io_timeout;      /* seconds */
+
+	enum ts_log_level log_level;
+
+	/* API */
+	unsigned long max_body_bytes;
+
+	/* executor */
+	unsigned executor_batch_size;
+	unsigned executor_concurrency;
+	unsigned executor_lease_seconds;
+	unsigned executor_poll_ms;
+	unsigned webhook_timeout_ms;
+	unsigned webhook_timeout_max_ms;
+	unsigned retry_base_ms;
+	unsigned retry_cap_ms;
+
+	char sql_dir[TS_CONF_STR_MAX];
+};
+
+/* Fills `conf` (caller-owned) with the defaults. */
+void ts_conf_init(struct ts_conf *conf);
+
+/* Reads the file at `path` over the current values. Unknown keys, values out
+ * of range and malformed lines are errors naming the line; a missing file is
+ * TS_ERR_NOT_FOUND. When db_password_file is set and db_password is empty,
+ * the password is read from that file (first line). */
+enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err);
+
+/* Picks the file to read: `cli_path` if given, else $TASKSCHED_CONFIG, else
+ * the installed default. Returns a pointer to one of those strings. */
+const char *ts_conf_choose_path(const char *cli_path);
+
+/* Parses one "key = value" assignment into `conf`, as if read from a file.
+ * For tests and command-line overrides. */
+enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value,
+			struct ts_error *err);
+
+#endif

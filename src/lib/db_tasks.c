@@ -1,0 +1,430 @@
+/* db_tasks.c -- the queries behind the /tasks API: insert (idempotent),
+ * get, list by keyset, delete. */
+#include "config.h"
+
+#include <mysqld_error.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+#include "id.h"
+
+static const char sql_task_insert[] =
+	"INSERT INTO tasks (id, action, payload, run_at, due_at, status, recurrence,"
+	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at)"
+	" VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)";
+
+static const char sql_task_get[] =
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ?";
+
+static const char sql_idem_insert[] =
+	"INSERT INTO idempotency_keys (idem_key, request_hash, task_id, created_at)"
+	" VALUES (?, SHA2(?, 256), ?, ?)";
+
+static const char sql_idem_get[] =
+	"SELECT task_id, request_hash = SHA2(?, 256) FROM idempotency_keys"
+	" WHERE idem_key = ?";
+
+/* Keyset pagination: "after (run_at, id)" spelled so that the optimizer
+ * sees a range on run_at, which the (status, run_at) and (run_at) indexes
+ * serve in order; InnoDB appends the primary key (id) to both. */
+static const char sql_list_all[] =
+	"SELECT " DB_TASK_COLUMNS " FROM tasks ORDER BY run_at, id LIMIT ?";
+static const char sql_list_all_after[] =
+	"SELECT " DB_TASK_COLUMNS " FROM tasks"
+	" WHERE run_at >= ? AND (run_at > ? OR id > ?) ORDER BY run_at, id LIMIT ?";
+static const char sql_list_status[] =
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE status = ?"
+	" ORDER BY run_at, id LIMIT ?";
+static const char sql_list_status_after[] =
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE status = ?"
+	" AND run_at >= ? AND (run_at > ? OR id > ?) ORDER BY run_at, id LIMIT ?";
+
+static const char sql_task_status[] =
+	"SELECT status FROM tasks WHERE id = ? FOR UPDATE";
+static const char sql_task_delete[] = "DELETE FROM tasks WHERE id = ?";
+static const char sql_runs_delete[] = "DELETE FROM task_runs WHERE task_id = ?";
+
+/* Runs a statement whose only parameter is a task id and that returns no
+ * rows; *affected (may be NULL) receives the row count. */
+static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			      const char *id, unsigned long long *affected,
+			      struct ts_error *err)
+{
+	MYSQL_BIND b[1];
+	unsigned long len;
+	MYSQL_STMT *stmt = db_stmt(db, sid, sql, err);
+
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	db_bind_str(&b[0], id, &len);
+	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt))
+		return db_fail(db, stmt, "execute", err);
+	if (affected)
+		*affected = mysql_stmt_affected_rows(stmt);
+	return TS_OK;
+}
+
+static enum ts_err insert_task_row(struct ts_db *db, const struct ts_task *t,
+				   struct ts_error *err)
+{
+	MYSQL_BIND b[10];
+	unsigned long len[10];
+	my_bool null_recur, null_anchor;
+	MYSQL_TIME run_at, due_at, created, updated;
+	int anchor = t->anchor_day, max_attempts = t->max_attempts;
+	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_INSERT, sql_task_insert, err);
+
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	db_bind_str(&b[0], t->id, &len[0]);
+	db_bind_str(&b[1], ts_action_name(t->action), &len[1]);
+	db_bind_str(&b[2], t->payload_json, &len[2]);
+	db_bind_time(&b[3], &run_at, t->run_at);
+	db_bind_time(&b[4], &due_at, t->run_at);
+	db_bind_str_or_null(&b[5], ts_recurrence_name(t->recurrence), &len[5], &null_recur);
+	db_bind_int(&b[6], &anchor);
+	null_anchor = t->anchor_day == 0;
+	b[6].is_null = &null_anchor;
+	db_bind_int(&b[7], &max_attempts);
+	db_bind_time(&b[8], &created, t->created_at);
+	db_bind_time(&b[9], &updated, t->updated_at);
+	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt))
+		return db_fail(db, stmt, "insert task", err);
+	return TS_OK;
+}
+
+/* Claims `key` for `task_id` within the open transaction. Sets *taken when
+ * the key was already in use (the transaction must then be rolled back). */
+static enum ts_err claim_idem_key(struct ts_db *db, const char *key, const char *body,
+				  size_t body_len, const char *task_id, ts_time_us now,
+				  bool *taken, struct ts_error *err)
+{
+	MYSQL_BIND b[4];
+	unsigned long len[4];
+	MYSQL_TIME created;
+	MYSQL_STMT *stmt = db_stmt(db, STMT_IDEM_INSERT, sql_idem_insert, err);
+
+	*taken = false;
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	db_bind_str(&b[0], key, &len[0]);
+	db_bind_str(&b[1], body, &len[1]);
+	len[1] = (unsigned long)body_len;
+	b[1].buffer_type = MYSQL_TYPE_BLOB;
+	b[1].buffer_length = len[1];
+	db_bind_str(&b[2], task_id, &len[2]);
+	db_bind_time(&b[3], &created, now);
+	if (mysql_stmt_bind_param(stmt, b))
+		return db_fail(db, stmt, "bind idempotency key", err);
+	if (mysql_stmt_execute(stmt)) {
+		if (mysql_stmt_errno(stmt) == ER_DUP_ENTRY) {
+			*taken = true;
+			return TS_OK;
+		}
+		return db_fail(db, stmt, "insert idempotency key", err);
+	}
+	return TS_OK;
+}
+
+/* Looks up the task an idempotency key was first used for and whether the
+ * body was the same. */
+static enum ts_err lookup_idem_key(struct ts_db *db, const char *key, const char *body,
+				   size_t body_len, char task_id[TS_ID_TEXT_MAX],
+				   bool *same_body, bool *found, struct ts_error *err)
+{
+	MYSQL_BIND in[2], out[2];
+	unsigned long in_len[2], out_len;
+	my_bool out_null[2], out_err;
+	int same = 0;
+	enum ts_err rc = TS_OK;
+	MYSQL_STMT *stmt = db_stmt(db, STMT_IDEM_GET, sql_idem_get, err);
+
+	*found = false;
+	*same_body = false;
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	db_bind_str(&in[0], body, &in_len[0]);
+	in_len[0] = (unsigned long)body_len;
+	in[0].buffer_type = MYSQL_TYPE_BLOB;
+	in[0].buffer_length = in_len[0];
+	db_bind_str(&in[1], key, &in_len[1]);
+	db_bind_out_str(&out[0], task_id, TS_ID_TEXT_MAX, &out_len, &out_null[0], &out_err);
+	db_bind_int(&out[1], &same);
+	out[1].is_null = &out_null[1];
+	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt) ||
+	    mysql_stmt_bind_result(stmt, out))
+		return db_fail(db, stmt, "look up idempotency key", err);
+	int f = mysql_stmt_fetch(stmt);
+	if (f == 0) {
+		*found = true;
+		*same_body = same == 1;
+	} else if (f != MYSQL_NO_DATA) {
+		rc = db_fail(db, stmt, "fetch idempotency key", err);
+	}
+	mysql_stmt_free_result(stmt);
+	return rc;
+}
+
+static enum ts_err get_task(struct ts_db *db, const char *id, struct ts_task *task,
+			    struct ts_error *err)
+{
+	MYSQL_BIND in[1];
+	unsigned long in_len;
+	struct db_task_row row;
+	bool done;
+	enum ts_err rc;
+	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_GET, sql_task_get, err);
+
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	db_bind_str(&in[0], id, &in_len);
+	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt))
+		return db_fail(db, stmt, "get task", err);
+	rc = db_task_row_bind(db, stmt, &row, err);
+	if (rc == TS_OK)
+		rc = db_task_row_fetch(db, stmt, &row, task, &done, err);
+	if (rc == TS_OK && done)
+		rc = ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", NULL,
+				  "Task not found: %s", id);
+	if (db->conn)
+		mysql_stmt_free_result(stmt);
+	return rc;
+}
+
+enum ts_err ts_db_task_get(struct ts_db *db, const char *id, struct ts_task *task,
+			   struct ts_error *err)
+{
+	enum ts_err rc;
+
+	for (int attempt = 0;; attempt++) {
+		ts_task_cleanup(task);
+		rc = get_task(db, id, task, err);
+		if (!db_retry_stale(db, rc, attempt))
+			return rc;
+	}
+}
+
+static enum ts_err insert_with_key(struct ts_db *db, struct ts_task *task,
+				   const char *idem_key, const char *body,
+				   size_t body_len, bool *replayed, struct ts_error *err)
+{
+	bool taken = false, found, same;
+	char first_id[TS_ID_TEXT_MAX];
+	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
+
+	if (rc)
+		return rc;
+	rc = claim_idem_key(db, idem_key, body, body_len, task->id, task->created_at,
+			    &taken, err);
+	if (rc == TS_OK && !taken)
+		rc = insert_task_row(db, task, err);
+	if (rc == TS_OK && !taken)
+		return db_exec(db, "COMMIT", err);
+	db_rollback_quietly(db);
+	if (rc)
+		return rc;
+
+	/* The key was used before (or by a concurrent request, whose insert
+	 * we waited for): answer with the task it created. */
+	rc = lookup_idem_key(db, idem_key, body, body_len, first_id, &same, &found, err);
+	if (rc)
+		return rc;
+	if (!found)
+		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_in_use",
+				    "Idempotency-Key",
+				    "A request with this Idempotency-Key is still in "
+				    "progress; retry shortly");
+	if (!same)
+		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_mismatch",
+				    "Idempotency-Key",
+				    "This Idempotency-Key was already used with a "
+				    "different request body");
+	ts_task_cleanup(task);
+	rc = get_task(db, first_id, task, err);
+	if (rc == TS_ERR_NOT_FOUND)
+		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_mismatch",
+				    "Idempotency-Key",
+				    "This Idempotency-Key was used for task %s, which "
+				    "has since been deleted", first_id);
+	if (rc == TS_OK)
+		*replayed = true;
+	return rc;
+}
+
+enum ts_err ts_db_task_insert(struct ts_db *db, struct ts_task *task,
+			      const char *idem_key, const char *body, size_t body_len,
+			      bool *replayed, struct ts_error *err)
+{
+	enum ts_err rc;
+
+	*replayed = false;
+	ts_id_new(task->id);
+	task->status = TS_STATUS_SCHEDULED;
+	task->attempts = 0;
+	task->created_at = task->updated_at = ts_time_now();
+	for (int attempt = 0;; attempt++) {
+		if (idem_key)
+			rc = insert_with_key(db, task, idem_key, body, body_len, replayed, err);
+		else
+			rc = insert_task_row(db, task, err);
+		if (!db_retry_stale(db, rc, attempt))
+			return rc;
+	}
+}
+
+void ts_task_array_free(struct ts_task *tasks, size_t count)
+{
+	if (!tasks)
+		return;
+	for (size_t i = 0; i < count; i++)
+		ts_task_cleanup(&tasks[i]);
+	free(tasks);
+}
+
+static enum ts_err list_tasks(struct ts_db *db, const struct ts_task_filter *f,
+			      struct ts_task *tasks, size_t *count, bool *has_more,
+			      struct ts_error *err)
+{
+	MYSQL_BIND in[5];
+	unsigned long len[5];
+	MYSQL_TIME after_a, after_b;
+	unsigned limit = f->limit + 1; /* one extra row tells whether more follow */
+	enum db_stmt_id sid;
+	const char *sql;
+	int n = 0;
+	struct db_task_row row;
+	enum ts_err rc;
+
+	if (f->has_status)
+		db_bind_str(&in[n++], ts_task_status_name(f->status), &len[0]);
+	if (f->has_cursor) {
+		db_bind_time(&in[n++], &after_a, f->after.run_at);
+		db_bind_time(&in[n++], &after_b, f->after.run_at);
+		db_bind_str(&in[n++], f->after.id, &len[1]);
+	}
+	db_bind_uint(&in[n++], &limit);
+	if (f->has_status) {
+		sid = f->has_cursor ? STMT_TASK_LIST_STATUS_AFTER : STMT_TASK_LIST_STATUS;
+		sql = f->has_cursor ? sql_list_status_after : sql_list_status;
+	} else {
+		sid = f->has_cursor ? STMT_TASK_LIST_ALL_AFTER : STMT_TASK_LIST_ALL;
+		sql = f->has_cursor ? sql_list_all_after : sql_list_all;
+	}
+	MYSQL_STMT *stmt = db_stmt(db, sid, sql, err);
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt))
+		return db_fail(db, stmt, "list tasks", err);
+	rc = db_task_row_bind(db, stmt, &row, err);
+	*count = 0;
+	*has_more = false;
+	while (rc == TS_OK) {
+		bool done;
+		struct ts_task extra;
+		struct ts_task *t = *count < f->limit ? &tasks[*count] : &extra;
+		ts_task_init(t);
+		rc = db_task_row_fetch(db, stmt, &row, t, &done, err);
+		if (rc || done) {
+			ts_task_cleanup(t);
+			break;
+		}
+		if (t == &extra) {
+			*has_more = true;
+			ts_task_cleanup(t);
+			continue;
+		}
+		(*count)++;
+	}
+	if (db->conn)
+		mysql_stmt_free_result(stmt);
+	return rc;
+}
+
+enum ts_err ts_db_task_list(struct ts_db *db, const struct ts_task_filter *filter,
+			    struct ts_task **tasks, size_t *count, bool *has_more,
+			    struct ts_error *err)
+{
+	enum ts_err rc;
+	struct ts_task *arr = calloc(filter->limit ? filter->limit : 1, sizeof(*arr));
+
+	*tasks = NULL;
+	*count = 0;
+	if (!arr)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	for (int attempt = 0;; attempt++) {
+		for (size_t i = 0; i < *count; i++)
+			ts_task_cleanup(&arr[i]);
+		rc = list_tasks(db, filter, arr, count, has_more, err);
+		if (!db_retry_stale(db, rc, attempt))
+			break;
+	}
+	if (rc) {
+		ts_task_array_free(arr, *count);
+		*count = 0;
+		return rc;
+	}
+	*tasks = arr;
+	return TS_OK;
+}
+
+static enum ts_err delete_task(struct ts_db *db, const char *id, struct ts_error *err)
+{
+	MYSQL_BIND in[1], out[1];
+	unsigned long in_len, out_len;
+	my_bool out_null, out_err;
+	char status[16];
+	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
+	MYSQL_STMT *stmt;
+
+	if (rc)
+		return rc;
+	stmt = db_stmt(db, STMT_TASK_STATUS, sql_task_status, err);
+	if (!stmt) {
+		rc = err ? err->status : TS_ERR_DB;
+		goto out;
+	}
+	db_bind_str(&in[0], id, &in_len);
+	db_bind_out_str(&out[0], status, sizeof(status), &out_len, &out_null, &out_err);
+	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt) ||
+	    mysql_stmt_bind_result(stmt, out)) {
+		rc = db_fail(db, stmt, "lock task", err);
+		goto out;
+	}
+	int f = mysql_stmt_fetch(stmt);
+	mysql_stmt_free_result(stmt);
+	if (f == MYSQL_NO_DATA) {
+		rc = ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", NULL,
+				  "Task not found: %s", id);
+		goto out;
+	}
+	if (f != 0) {
+		rc = db_fail(db, stmt, "lock task", err);
+		goto out;
+	}
+	if (strcmp(status, "running") == 0) {
+		rc = ts_error_set(err, TS_ERR_CONFLICT, "task_running", NULL,
+				  "Task %s is running and cannot be deleted now; "
+				  "retry once it has finished", id);
+		goto out;
+	}
+	rc = exec_by_id(db, STMT_RUNS_DELETE, sql_runs_delete, id, NULL, err);
+	if (rc == TS_OK)
+		rc = exec_by_id(db, STMT_TASK_DELETE, sql_task_delete, id, NULL, err);
+	if (rc == TS_OK)
+		return db_exec(db, "COMMIT", err);
+out:
+	db_rollback_quietly(db);
+	return rc;
+}
+
+enum ts_err ts_db_task_delete(struct ts_db *db, const char *id, struct ts_error *err)
+{
+	enum ts_err rc;
+
+	for (int attempt = 0;; attempt++) {
+		rc = delete_task(db, id, err);
+		if (!db_retry_stale(db, rc, attempt))
+			return rc;
+	}
+}

@@ -1,0 +1,42 @@
+/* id.c -- task identifiers: time-ordered UUIDs in lowercase text (libuuid). */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "id.h"
+#include "tstime.h"
+
+void ts_id_new(char out[TS_ID_TEXT_MAX])
+{
+	uuid_t u;
+	uint64_t ms = (uint64_t)(ts_time_now() / TS_USEC_PER_MSEC);
+
+	uuid_generate_random(u);
+	for (int i = 0; i < 6; i++)
+		u[i] = (unsigned char)(ms >> (40 - 8 * i));
+	u[6] = (unsigned char)(0x70 | (u[6] & 0x0f)); /* version 7 */
+	u[8] = (unsigned char)(0x80 | (u[8] & 0x3f)); /* RFC 4122 variant */
+	uuid_unparse_lower(u, out);
+}
+
+bool ts_id_is_valid(const char *text)
+{
+	uuid_t u;
+
+	/* uuid_parse accepts exactly the canonical 36-character form. */
+	return text && strlen(text) == 36 && uuid_parse(text, u) == 0;
+}
+
+bool ts_id_normalize(const char *text, char out[TS_ID_TEXT_MAX])
+{
+	out[0] = '\0';
+	if (!ts_id_is_valid(text))
+		return false;
+	for (int i = 0; i < 36; i++)
+		out[i] = (char)tolower((unsigned char)text[i]);
+	out[36] = '\0';
+	return true;
+}

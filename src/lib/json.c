@@ -1,0 +1,483 @@
+/* json.c -- JSON mapping: request bodies in, response bodies out (cJSON).
+ * This is the only file that includes cJSON. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "json.h"
+
+bool ts_json_is_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t n;
+		unsigned min;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1, min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2, min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3, min = 0x10000;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) <= n)
+			return false;
+		unsigned cp = c & (0x3f >> n);
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, UTF-16 surrogates and values past U+10FFFF. */
+		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* Deepest nesting of arrays and objects in JSON text, without parsing it:
+ * refusing deep input before cJSON recurses into it. */
+static int json_depth(const char *s, size_t len)
+{
+	int depth = 0, max = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return max;
+}
+
+static enum ts_err invalid_field(struct ts_error *err, const char *field, const char *what)
+{
+	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+			    "Invalid field %s: %s", field, what);
+}
+
+/* Copies a string member into *out; absent leaves *out NULL. */
+static enum ts_err take_string(const cJSON *obj, const char *name, const char *field,
+			       char **out, struct ts_error *err)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	*out = NULL;
+	if (!item)
+		return TS_OK;
+	if (!cJSON_IsString(item))
+		return invalid_field(err, field, "must be a string");
+	*out = strdup(item->valuestring);
+	if (!*out)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	return TS_OK;
+}
+
+static enum ts_err take_number(const cJSON *obj, const char *name, const char *field,
+			       bool *present, double *out, struct ts_error *err)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	*present = item != NULL;
+	if (!item)
+		return TS_OK;
+	if (!cJSON_IsNumber(item))
+		return invalid_field(err, field, "must be a number");
+	*out = item->valuedouble;
+	return TS_OK;
+}
+
+static cJSON *parse_body(const char *body, size_t len, struct ts_error *err)
+{
+	cJSON *root;
+
+	if (!ts_json_is_utf8(body, len)) {
+		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is not valid UTF-8");
+		return NULL;
+	}
+	if (json_depth(body, len) > TS_JSON_MAX_DEPTH) {
+		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is nested deeper than %d levels", TS_JSON_MAX_DEPTH);
+		return NULL;
+	}
+	root = cJSON_ParseWithLengthOpts(body, len, NULL, 0);
+	if (!root) {
+		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is not valid JSON");
+		return NULL;
+	}
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body must be a JSON object");
+		return NULL;
+	}
+	return root;
+}
+
+void ts_task_request_cleanup(struct ts_task_request *req)
+{
+	if (!req)
+		return;
+	free(req->action);
+	free(req->payload_json);
+	free(req->run_at);
+	free(req->recurrence);
+	memset(req, 0, sizeof(*req));
+}
+
+enum ts_err ts_json_parse_task_request(const char *body, size_t len,
+				       struct ts_task_request *req,
+				       struct ts_error *err)
+{
+	enum ts_err rc;
+	const cJSON *item;
+	cJSON *root;
+
+	memset(req, 0, sizeof(*req));
+	root = parse_body(body, len, err);
+	if (!root)
+		return TS_ERR_INVALID;
+
+	rc = take_string(root, "action", "action", &req->action, err);
+	if (rc)
+		goto out;
+	item = cJSON_GetObjectItemCaseSensitive(root, "payload");
+	if (item) {
+		if (!cJSON_IsObject(item)) {
+			rc = invalid_field(err, "payload", "must be a JSON object");
+			goto out;
+		}
+		req->payload_json = cJSON_PrintUnformatted(item);
+		if (!req->payload_json) {
+			rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+			goto out;
+		}
+	}
+	rc = take_string(root, "run_at", "run_at", &req->run_at, err);
+	if (rc)
+		goto out;
+	item = cJSON_GetObjectItemCaseSensitive(root, "recurrence");
+	if (item) {
+		req->has_recurrence = true;
+		if (!cJSON_IsNull(item)) {
+			rc = take_string(root, "recurrence", "recurrence", &req->recurrence, err);
+			if (rc)
+				goto out;
+		}
+	}
+	rc = take_number(root, "max_attempts", "max_attempts", &req->has_max_attempts,
+			 &req->max_attempts, err);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_task_request_cleanup(req);
+	return rc;
+}
+
+void ts_webhook_spec_cleanup(struct ts_webhook_spec *spec)
+{
+	if (!spec)
+		return;
+	free(spec->url);
+	free(spec->method);
+	for (size_t i = 0; i < spec->header_count; i++) {
+		free(spec->headers[i].name);
+		free(spec->headers[i].value);
+	}
+	free(spec->headers);
+	free(spec->data_json);
+	for (size_t i = 0; i < spec->query_count; i++) {
+		free(spec->query[i].name);
+		free(spec->query[i].value);
+	}
+	free(spec->query);
+	memset(spec, 0, sizeof(*spec));
+}
+
+/* The text a query parameter carries for a JSON value: strings as they
+ * are, other scalars as JSON prints them, containers as compact JSON. */
+static char *query_value_text(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return strdup(v->valuestring);
+	if (cJSON_IsNull(v))
+		return strdup("");
+	return cJSON_PrintUnformatted(v);
+}
+
+static enum ts_err parse_headers(const cJSON *headers, struct ts_webhook_spec *spec,
+				 struct ts_error *err)
+{
+	const cJSON *h;
+	int n = cJSON_GetArraySize(headers);
+
+	if (!cJSON_IsObject(headers))
+		return invalid_field(err, "payload.headers", "must be an object of strings");
+	if (n == 0)
+		return TS_OK;
+	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
+	if (!spec->headers)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	cJSON_ArrayForEach(h, headers) {
+		if (!cJSON_IsString(h))
+			return invalid_field(err, "payload.headers",
+					     "every header value must be a string");
+		struct ts_kv *kv = &spec->headers[spec->header_count++];
+		kv->name = strdup(h->string);
+		kv->value = strdup(h->valuestring);
+		if (!kv->name || !kv->value)
+			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	}
+	return TS_OK;
+}
+
+static enum ts_err parse_data(const cJSON *data, struct ts_webhook_spec *spec,
+			      struct ts_error *err)
+{
+	const cJSON *field;
+
+	spec->data_json = cJSON_PrintUnformatted(data);
+	if (!spec->data_json)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	if (!cJSON_IsObject(data))
+		return TS_OK;
+	int n = cJSON_GetArraySize(data);
+	if (n == 0)
+		return TS_OK;
+	spec->query = calloc((size_t)n, sizeof(*spec->query));
+	if (!spec->query)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	cJSON_ArrayForEach(field, data) {
+		struct ts_kv *kv = &spec->query[spec->query_count++];
+		kv->name = strdup(field->string);
+		kv->value = query_value_text(field);
+		if (!kv->name || !kv->value)
+			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	}
+	return TS_OK;
+}
+
+enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_spec *spec,
+				  struct ts_error *err)
+{
+	enum ts_err rc;
+	const cJSON *item;
+	cJSON *root = cJSON_Parse(payload_json);
+
+	memset(spec, 0, sizeof(*spec));
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "payload", "must be a JSON object");
+		goto out;
+	}
+	rc = take_string(root, "url", "payload.url", &spec->url, err);
+	if (rc)
+		goto out;
+	rc = take_string(root, "method", "payload.method", &spec->method, err);
+	if (rc)
+		goto out;
+	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
+	if (item && !cJSON_IsNull(item)) {
+		rc = parse_headers(item, spec, err);
+		if (rc)
+			goto out;
+	}
+	item = cJSON_GetObjectItemCaseSensitive(root, "data");
+	if (item) {
+		rc = parse_data(item, spec, err);
+		if (rc)
+			goto out;
+	}
+	rc = take_number(root, "timeout_ms", "payload.timeout_ms", &spec->has_timeout,
+			 &spec->timeout_ms, err);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_webhook_spec_cleanup(spec);
+	return rc;
+}
+
+void ts_message_spec_cleanup(struct ts_message_spec *spec)
+{
+	if (!spec)
+		return;
+	free(spec->recipient);
+	free(spec->message);
+	memset(spec, 0, sizeof(*spec));
+}
+
+enum ts_err ts_json_parse_message(const char *payload_json, struct ts_message_spec *spec,
+				  struct ts_error *err)
+{
+	enum ts_err rc;
+	cJSON *root = cJSON_Parse(payload_json);
+
+	memset(spec, 0, sizeof(*spec));
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "payload", "must be a JSON object");
+		goto out;
+	}
+	rc = take_string(root, "recipient", "payload.recipient", &spec->recipient, err);
+	if (rc)
+		goto out;
+	rc = take_string(root, "message", "payload.message", &spec->message, err);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_message_spec_cleanup(spec);
+	return rc;
+}
+
+/* Adds a string member, or null when `value` is NULL or empty. */
+static bool add_string_or_null(cJSON *obj, const char *name, const char *value)
+{
+	if (value && *value)
+		return cJSON_AddStringToObject(obj, name, value) != NULL;
+	return cJSON_AddNullToObject(obj, name) != NULL;
+}
+
+static bool add_time(cJSON *obj, const char *name, ts_time_us t)
+{
+	char buf[TS_TIME_TEXT_MAX];
+
+	return cJSON_AddStringToObject(obj, name, ts_time_format(t, buf)) != NULL;
+}
+
+static cJSON *task_to_json(const struct ts_task *t)
+{
+	cJSON *obj = cJSON_CreateObject();
+	cJSON *payload;
+
+	if (!obj)
+		return NULL;
+	payload = t->payload_json ? cJSON_Parse(t->payload_json) : NULL;
+	if (!payload)
+		payload = cJSON_CreateNull();
+	if (!cJSON_AddStringToObject(obj, "task_id", t->id) ||
+	    !cJSON_AddStringToObject(obj, "action", ts_action_name(t->action)) ||
+	    !cJSON_AddItemToObject(obj, "payload", payload) ||
+	    !add_time(obj, "run_at", t->run_at) ||
+	    !cJSON_AddStringToObject(obj, "status", ts_task_status_name(t->status)) ||
+	    !add_time(obj, "created_at", t->created_at) ||
+	    !add_time(obj, "updated_at", t->updated_at) ||
+	    !add_string_or_null(obj, "recurrence", ts_recurrence_name(t->recurrence)) ||
+	    !add_string_or_null(obj, "parent_task_id", t->parent_id) ||
+	    !add_string_or_null(obj, "error_message", t->error_message) ||
+	    !cJSON_AddNumberToObject(obj, "attempts", t->attempts) ||
+	    !cJSON_AddNumberToObject(obj, "max_attempts", t->max_attempts)) {
+		cJSON_Delete(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Prints `root` compactly and deletes it; NULL in, NULL out. */
+static char *print_and_delete(cJSON *root)
+{
+	char *text = root ? cJSON_PrintUnformatted(root) : NULL;
+
+	cJSON_Delete(root);
+	return text;
+}
+
+char *ts_json_task_created(const struct ts_task *task, const char *message)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *t = task_to_json(task);
+
+	if (!root || !t || !cJSON_AddStringToObject(root, "message", message) ||
+	    !cJSON_AddStringToObject(root, "task_id", task->id) ||
+	    !cJSON_AddItemToObject(root, "task", t)) {
+		cJSON_Delete(root);
+		cJSON_Delete(t);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
+char *ts_json_task_one(const struct ts_task *task)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *t = task_to_json(task);
+
+	if (!root || !t || !cJSON_AddItemToObject(root, "task", t)) {
+		cJSON_Delete(root);
+		cJSON_Delete(t);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
+char *ts_json_task_list(const struct ts_task *tasks, size_t count, const char *next_cursor)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(root, "tasks");
+
+	if (!root || !list)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *t = task_to_json(&tasks[i]);
+		if (!t || !cJSON_AddItemToArray(list, t)) {
+			cJSON_Delete(t);
+			goto fail;
+		}
+	}
+	if (!add_string_or_null(root, "next_cursor", next_cursor))
+		goto fail;
+	return print_and_delete(root);
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+char *ts_json_error(const struct ts_error *err)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (!root || !cJSON_AddStringToObject(root, "error", err->message) ||
+	    !cJSON_AddStringToObject(root, "code", err->code[0] ? err->code : "internal") ||
+	    (err->field[0] && !cJSON_AddStringToObject(root, "field", err->field))) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
+char *ts_json_string_member(const char *key, const char *value)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (!root || !cJSON_AddStringToObject(root, key, value)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return print_and_delete(root);
+}

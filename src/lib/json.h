@@ -1,0 +1,93 @@
+/* json.h -- JSON mapping: request bodies in, response bodies out (cJSON). */
+#ifndef TS_JSON_H
+#define TS_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errors.h"
+#include "task.h"
+
+/* Deepest nesting accepted in a request body. */
+#define TS_JSON_MAX_DEPTH 32
+
+/* The fields of a POST /tasks body, type-checked but not yet validated
+ * (validate.h does that). Strings are owned and freed by
+ * ts_task_request_cleanup(); NULL means the field was absent (or JSON null
+ * for recurrence). */
+struct ts_task_request {
+	char *action;
+	char *payload_json;     /* the payload object re-serialized compactly */
+	char *run_at;
+	bool has_recurrence;    /* present, possibly null */
+	char *recurrence;       /* NULL when absent or null */
+	bool has_max_attempts;
+	double max_attempts;    /* a JSON number; validate checks it is whole */
+};
+
+/* A name/value pair of a webhook header or query parameter; both owned. */
+struct ts_kv {
+	char *name;
+	char *value;
+};
+
+/* A webhook payload, type-checked. Owned strings; free with
+ * ts_webhook_spec_cleanup(). */
+struct ts_webhook_spec {
+	char *url;              /* NULL when absent */
+	char *method;           /* NULL when absent (POST) */
+	struct ts_kv *headers;
+	size_t header_count;
+	char *data_json;        /* `data` re-serialized; NULL when absent */
+	struct ts_kv *query;    /* `data`'s top-level fields as text, for GET */
+	size_t query_count;
+	bool has_timeout;
+	double timeout_ms;
+};
+
+/* A message payload, type-checked. Owned strings. */
+struct ts_message_spec {
+	char *recipient;
+	char *message;
+};
+
+/* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
+ * when it is not UTF-8, not JSON, nested deeper than TS_JSON_MAX_DEPTH or
+ * not an object, and with "invalid_field" (naming the field) when a known
+ * field has the wrong type. Unknown fields are ignored. On failure `req` is
+ * left empty. */
+enum ts_err ts_json_parse_task_request(const char *body, size_t len,
+				       struct ts_task_request *req,
+				       struct ts_error *err);
+void ts_task_request_cleanup(struct ts_task_request *req);
+
+/* Type-checks a stored or submitted payload (JSON object text) of each
+ * action. Errors name "payload.<field>". */
+enum ts_err ts_json_parse_webhook(const char *payload_json,
+				  struct ts_webhook_spec *spec,
+				  struct ts_error *err);
+void ts_webhook_spec_cleanup(struct ts_webhook_spec *spec);
+enum ts_err ts_json_parse_message(const char *payload_json,
+				  struct ts_message_spec *spec,
+				  struct ts_error *err);
+void ts_message_spec_cleanup(struct ts_message_spec *spec);
+
+/* Response bodies. Each returns a NUL-terminated string that the caller
+ * frees with free(), or NULL when memory ran out. */
+
+/* {"message": message, "task_id": id, "task": {...}} */
+char *ts_json_task_created(const struct ts_task *task, const char *message);
+/* {"task": {...}} */
+char *ts_json_task_one(const struct ts_task *task);
+/* {"tasks": [...], "next_cursor": cursor or null} */
+char *ts_json_task_list(const struct ts_task *tasks, size_t count,
+			const char *next_cursor);
+/* {"error": message, "code": code, "field": field (only when set)} */
+char *ts_json_error(const struct ts_error *err);
+/* {key: value} with one string member, e.g. {"status": "ok"} */
+char *ts_json_string_member(const char *key, const char *value);
+
+/* True when the `len` bytes at `s` are well-formed UTF-8 without NUL. */
+bool ts_json_is_utf8(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,67 @@
+/* task.h -- the task model: what a task is, its states and actions. */
+#ifndef TS_TASK_H
+#define TS_TASK_H
+
+#include <stdbool.h>
+
+#include "errors.h"
+#include "tstime.h"
+
+/* Text form of a UUID, lowercase: 36 characters plus the terminator. */
+#define TS_ID_TEXT_MAX 37
+
+/* Limits that keep one task bounded in the database and in memory. */
+#define TS_MAX_ATTEMPTS_DEFAULT 3
+#define TS_MAX_ATTEMPTS_LIMIT 100
+
+/* The lifecycle (docs/design.md draws it):
+ * scheduled -> running -> completed | failed, and running -> scheduled
+ * again when an attempt is to be retried or its executor's lease expired. */
+enum ts_task_status {
+	TS_STATUS_SCHEDULED = 0,
+	TS_STATUS_RUNNING,
+	TS_STATUS_COMPLETED,
+	TS_STATUS_FAILED,
+};
+#define TS_STATUS_COUNT 4
+
+enum ts_action {
+	TS_ACTION_WEBHOOK = 0,
+	TS_ACTION_MESSAGE,
+};
+
+/* One task as stored. Strings marked "owned" are heap copies released by
+ * ts_task_cleanup(); the rest are inline. */
+struct ts_task {
+	char id[TS_ID_TEXT_MAX];
+	enum ts_action action;
+	char *payload_json;             /* owned; a JSON object as text */
+	ts_time_us run_at;              /* when the occurrence is scheduled */
+	enum ts_task_status status;
+	enum ts_recurrence recurrence;
+	int anchor_day;                 /* monthly series: day of month to keep */
+	char parent_id[TS_ID_TEXT_MAX]; /* "" when the task starts a series */
+	char *error_message;            /* owned; NULL when none */
+	int attempts;
+	int max_attempts;
+	ts_time_us created_at;
+	ts_time_us updated_at;
+};
+
+/* Prepares `task` (caller-owned storage) with every field empty. */
+void ts_task_init(struct ts_task *task);
+
+/* Frees what `task` owns and empties it again; NULL is allowed. */
+void ts_task_cleanup(struct ts_task *task);
+
+/* Names of states and actions ("scheduled", "webhook", ...) and back. The
+ * parse functions return false for unknown names. */
+const char *ts_task_status_name(enum ts_task_status s);
+bool ts_task_status_parse(const char *name, enum ts_task_status *out);
+const char *ts_action_name(enum ts_action a);
+bool ts_action_parse(const char *name, enum ts_action *out);
+
+/* "scheduled, running, completed, failed": for error messages. */
+const char *ts_task_status_list(void);
+
+#endif

@@ -1,0 +1,250 @@
+/* validate.c -- the rules a task must satisfy before it is stored. */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "validate.h"
+
+static enum ts_err missing(struct ts_error *err, const char *field)
+{
+	return ts_error_set(err, TS_ERR_INVALID, "missing_field", field,
+			    "Missing required field: %s", field);
+}
+
+static enum ts_err invalid(struct ts_error *err, const char *field, const char *why)
+{
+	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+			    "Invalid field %s: %s", field, why);
+}
+
+static bool is_whole(double v, double lo, double hi)
+{
+	return isfinite(v) && v == floor(v) && v >= lo && v <= hi;
+}
+
+bool ts_validate_method(const char *method)
+{
+	static const char *const allowed[] = { "POST", "GET", "PUT", "PATCH", "DELETE" };
+
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		if (strcasecmp(method, allowed[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+enum ts_err ts_validate_url(const char *url, struct ts_error *err)
+{
+	const char *f = "payload.url";
+	size_t len = strlen(url);
+	const char *p;
+
+	if (len == 0)
+		return invalid(err, f, "must not be empty");
+	if (len > TS_URL_MAX)
+		return invalid(err, f, "is longer than 2048 characters");
+	for (p = url; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= 0x20 || c >= 0x7f)
+			return invalid(err, f, "must not contain spaces, control or "
+				       "non-ASCII characters (percent-encode them)");
+	}
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return invalid(err, f, "must be an absolute http:// or https:// URL");
+
+	size_t auth_len = strcspn(p, "/?#");
+	const char *auth_end = p + auth_len;
+	if (memchr(p, '@', auth_len))
+		return invalid(err, f, "must not contain credentials; send them in "
+			       "payload.headers instead");
+	const char *host_end;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', auth_len);
+		if (!close || close == p + 1)
+			return invalid(err, f, "has a malformed IPv6 address");
+		for (const char *q = p + 1; q < close; q++) {
+			if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
+				return invalid(err, f, "has a malformed IPv6 address");
+		}
+		host_end = close + 1;
+	} else {
+		host_end = p;
+		while (host_end < auth_end && *host_end != ':') {
+			unsigned char c = (unsigned char)*host_end;
+			if (!isalnum(c) && c != '.' && c != '-' && c != '_' && c != '~' && c != '%')
+				return invalid(err, f, "has an invalid character in the host name");
+			host_end++;
+		}
+		if (host_end == p)
+			return invalid(err, f, "has no host");
+	}
+	if (host_end < auth_end) {
+		if (*host_end != ':' || host_end + 1 == auth_end)
+			return invalid(err, f, "has a malformed port");
+		long port = 0;
+		for (const char *q = host_end + 1; q < auth_end; q++) {
+			if (!isdigit((unsigned char)*q) || port > 65535)
+				return invalid(err, f, "has a malformed port");
+			port = port * 10 + (*q - '0');
+		}
+		if (port < 1 || port > 65535)
+			return invalid(err, f, "has a port out of range (1-65535)");
+	}
+	return TS_OK;
+}
+
+/* RFC 9110 token characters, the only ones a header name may use. */
+static bool is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!isalnum(c) && !strchr("!#$%&'*+-.^_`|~", c))
+			return false;
+	}
+	return true;
+}
+
+/* Headers the executor owns: framing ones curl computes, and the ones
+ * receivers use to de-duplicate, which a task must not be able to forge. */
+static bool is_reserved_header(const char *name)
+{
+	static const char *const reserved[] = {
+		"Host", "Content-Length", "Transfer-Encoding", "Connection",
+		"Expect", "Upgrade", "TE", "Trailer",
+	};
+
+	if (strncasecmp(name, "X-Tasksched-", 12) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		if (strcasecmp(name, reserved[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_error *err)
+{
+	enum ts_err rc;
+
+	if (!spec->url)
+		return missing(err, "payload.url");
+	rc = ts_validate_url(spec->url, err);
+	if (rc)
+		return rc;
+	if (spec->method && !ts_validate_method(spec->method))
+		return invalid(err, "payload.method",
+			       "must be one of POST, GET, PUT, PATCH, DELETE");
+	if (spec->header_count > TS_WEBHOOK_HEADERS_MAX)
+		return invalid(err, "payload.headers", "has more than 64 headers");
+	for (size_t i = 0; i < spec->header_count; i++) {
+		const struct ts_kv *h = &spec->headers[i];
+		if (strlen(h->name) > TS_HEADER_NAME_MAX || !is_token(h->name))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: '%.64s' is not a valid "
+					    "header name", h->name);
+		if (is_reserved_header(h->name))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: header '%.64s' is set "
+					    "by tasksched and cannot be overridden", h->name);
+		if (strlen(h->value) > TS_HEADER_VALUE_MAX || strpbrk(h->value, "\r\n"))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: the value of '%.64s' "
+					    "is too long or contains a line break", h->name);
+	}
+	if (spec->has_timeout && !is_whole(spec->timeout_ms, 1, TS_TIMEOUT_MS_MAX))
+		return invalid(err, "payload.timeout_ms",
+			       "must be a whole number of milliseconds from 1 to 3600000");
+	return TS_OK;
+}
+
+enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_error *err)
+{
+	if (!spec->recipient)
+		return missing(err, "payload.recipient");
+	if (!spec->message)
+		return missing(err, "payload.message");
+	if (!spec->recipient[0])
+		return invalid(err, "payload.recipient", "must not be empty");
+	if (strlen(spec->recipient) > TS_RECIPIENT_MAX)
+		return invalid(err, "payload.recipient", "is longer than 255 characters");
+	return TS_OK;
+}
+
+static enum ts_err validate_payload(enum ts_action action, const char *payload_json,
+				    struct ts_error *err)
+{
+	enum ts_err rc;
+
+	if (action == TS_ACTION_WEBHOOK) {
+		struct ts_webhook_spec spec;
+		rc = ts_json_parse_webhook(payload_json, &spec, err);
+		if (rc)
+			return rc;
+		rc = ts_validate_webhook(&spec, err);
+		ts_webhook_spec_cleanup(&spec);
+	} else {
+		struct ts_message_spec spec;
+		rc = ts_json_parse_message(payload_json, &spec, err);
+		if (rc)
+			return rc;
+		rc = ts_validate_message(&spec, err);
+		ts_message_spec_cleanup(&spec);
+	}
+	return rc;
+}
+
+enum ts_err ts_validate_task_request(const struct ts_task_request *req,
+				     struct ts_task *task, struct ts_error *err)
+{
+	enum ts_err rc;
+	const char *why = NULL;
+
+	if (!req->action)
+		return missing(err, "action");
+	if (!ts_action_parse(req->action, &task->action))
+		return invalid(err, "action", "must be \"webhook\" or \"message\"");
+	if (!req->payload_json)
+		return missing(err, "payload");
+	if (!req->run_at)
+		return missing(err, "run_at");
+
+	rc = validate_payload(task->action, req->payload_json, err);
+	if (rc)
+		return rc;
+	if (ts_time_parse_rfc3339(req->run_at, &task->run_at, &why) != TS_OK)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "run_at",
+				    "Invalid field run_at: '%.40s' %s", req->run_at, why);
+
+	task->recurrence = TS_RECUR_NONE;
+	if (req->recurrence && !ts_recurrence_parse(req->recurrence, &task->recurrence))
+		return invalid(err, "recurrence",
+			       "must be \"daily\", \"weekly\", \"monthly\" or null");
+	if (task->recurrence == TS_RECUR_MONTHLY) {
+		struct ts_civil c;
+		ts_time_to_civil(task->run_at, &c);
+		task->anchor_day = c.day;
+	}
+
+	task->max_attempts = TS_MAX_ATTEMPTS_DEFAULT;
+	if (req->has_max_attempts) {
+		if (!is_whole(req->max_attempts, 1, TS_MAX_ATTEMPTS_LIMIT))
+			return invalid(err, "max_attempts",
+				       "must be a whole number from 1 to 100");
+		task->max_attempts = (int)req->max_attempts;
+	}
+
+	task->payload_json = strdup(req->payload_json);
+	if (!task->payload_json)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	return TS_OK;
+}

@@ -1,0 +1,39 @@
+/* validate.h -- the rules a task must satisfy before it is stored. */
+#ifndef TS_VALIDATE_H
+#define TS_VALIDATE_H
+
+#include "errors.h"
+#include "json.h"
+#include "task.h"
+
+#define TS_URL_MAX 2048
+#define TS_WEBHOOK_HEADERS_MAX 64
+#define TS_HEADER_NAME_MAX 128
+#define TS_HEADER_VALUE_MAX 8192
+#define TS_TIMEOUT_MS_MAX 3600000
+#define TS_RECIPIENT_MAX 255
+
+/* Checks a parsed POST /tasks body and fills `task` (initialized by the
+ * caller) with the action, a copy of the payload, run_at, recurrence,
+ * anchor day and max_attempts. Missing fields fail with code
+ * "missing_field", bad values with "invalid_field"; the field is named in
+ * `err`. On failure `task` may hold partial data: ts_task_cleanup() it. */
+enum ts_err ts_validate_task_request(const struct ts_task_request *req,
+				     struct ts_task *task, struct ts_error *err);
+
+/* The payload rules of each action (used by the above, and by the executor
+ * on what it reads back). */
+enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_error *err);
+enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_error *err);
+
+/* Checks that `url` is an absolute http or https URL with a host, no
+ * credentials, no white space or control characters, and a port in range.
+ * Returns TS_OK or TS_ERR_INVALID with the reason in `err` (field
+ * "payload.url"). */
+enum ts_err ts_validate_url(const char *url, struct ts_error *err);
+
+/* True for a method webhooks may use: POST, GET, PUT, PATCH or DELETE, in
+ * any letter case. */
+bool ts_validate_method(const char *method);
+
+#endif

@@ -1,0 +1,44 @@
+# src/local.mk -- the internal library and the programs (included by Makefile.am).
+
+noinst_LIBRARIES += src/lib/libtasksched.a
+src_lib_libtasksched_a_SOURCES = \
+	src/lib/errors.c src/lib/errors.h \
+	src/lib/log.c src/lib/log.h \
+	src/lib/tstime.c src/lib/tstime.h \
+	src/lib/task.c src/lib/task.h \
+	src/lib/id.c src/lib/id.h \
+	src/lib/conf.c src/lib/conf.h \
+	src/lib/json.c src/lib/json.h \
+	src/lib/validate.c src/lib/validate.h \
+	src/lib/cursor.c src/lib/cursor.h \
+	src/lib/db.h src/lib/db_internal.h \
+	src/lib/db_conn.c src/lib/db_tasks.c src/lib/db_migrate.c
+src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS)
+
+# Libraries every program linking libtasksched.a needs.
+LIBTASKSCHED_LIBS = src/lib/libtasksched.a $(MARIADB_LIBS) $(CJSON_LIBS) $(UUID_LIBS) -lm
+
+# The API's request handling, apart from main, so the unit tests link it too.
+noinst_LIBRARIES += src/api/libapi.a
+src_api_libapi_a_SOURCES = \
+	src/api/api.h \
+	src/api/http.c src/api/http.h \
+	src/api/router.c src/api/router.h \
+	src/api/routes.c \
+	src/api/handlers_tasks.c \
+	src/api/handlers_health.c
+
+sbin_PROGRAMS = src/tasksched-api
+src_tasksched_api_SOURCES = src/api/main.c src/api/fcgi.c src/api/fcgi.h
+src_tasksched_api_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS)
+src_tasksched_api_LDADD = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(FCGI_LIBS)
+
+bin_PROGRAMS = src/tasksched-admin
+src_tasksched_admin_SOURCES = src/admin/main.c
+src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
+
+dist_pkgdata_sql_DATA = sql/001_initial.sql
+pkgdata_sqldir = $(pkgdatadir)/sql
+
+tasksschedconfdir = $(sysconfdir)/tasksched
+dist_tasksschedconf_DATA = conf/tasksched.conf
