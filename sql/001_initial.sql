@@ -18,8 +18,9 @@ CREATE TABLE IF NOT EXISTS tasks (
   error_message TEXT NULL,
   attempts INT UNSIGNED NOT NULL DEFAULT 0,
   max_attempts INT UNSIGNED NOT NULL DEFAULT 3,
-  -- the executor holding the row while running, and until when
+  -- the executor holding the row while running, since when and until when
   lease_owner VARCHAR(64) CHARACTER SET ascii NULL,
+  claimed_at DATETIME(6) NULL,
   lease_expires_at DATETIME(6) NULL,
   created_at DATETIME(6) NOT NULL,
   updated_at DATETIME(6) NOT NULL,
@@ -30,8 +31,8 @@ CREATE TABLE IF NOT EXISTS tasks (
   KEY ix_tasks_status_due_at (status, due_at),
   -- the unfiltered list, ordered by (run_at, id)
   KEY ix_tasks_run_at (run_at),
-  -- exactly one next occurrence per occurrence of a series
-  UNIQUE KEY uq_tasks_parent_run_at (parent_task_id, run_at)
+  -- exactly one next occurrence per occurrence of a series (NULLs repeat)
+  UNIQUE KEY uq_tasks_parent (parent_task_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS task_runs (

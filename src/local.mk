@@ -12,7 +12,9 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/db.h src/lib/db_internal.h \
-	src/lib/db_conn.c src/lib/db_tasks.c src/lib/db_migrate.c
+	src/lib/db_conn.c src/lib/db_tasks.c src/lib/db_migrate.c \
+	src/lib/db_runs.c src/lib/db_executor.c \
+	src/lib/retry.c src/lib/retry.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS)
 
 # Libraries every program linking libtasksched.a needs.
@@ -42,3 +44,13 @@ pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched
 dist_tasksschedconf_DATA = conf/tasksched.conf
+
+# libcurl is only linked where webhooks are fired, keeping the API small.
+noinst_LIBRARIES += src/lib/libwebhook.a
+src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h
+src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
+
+sbin_PROGRAMS += src/tasksched-executor
+src_tasksched_executor_SOURCES = src/executor/main.c \
+	src/executor/executor.c src/executor/executor.h
+src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS)

@@ -22,6 +22,8 @@ ts_route_handler ts_tasks_create;
 ts_route_handler ts_tasks_list;
 ts_route_handler ts_tasks_get;
 ts_route_handler ts_tasks_delete;
+ts_route_handler ts_tasks_runs;
+ts_route_handler ts_tasks_retry;
 
 /* handlers_health.c */
 ts_route_handler ts_health_get;

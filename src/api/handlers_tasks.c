@@ -209,3 +209,43 @@ void ts_tasks_delete(struct ts_api *api, const struct ts_http_request *req,
 	resp->status = 200;
 	resp->body = ts_json_string_member("message", "Task deleted successfully");
 }
+
+void ts_tasks_runs(struct ts_api *api, const struct ts_http_request *req,
+		   const char *param, struct ts_http_response *resp)
+{
+	struct ts_error err;
+	struct ts_run *runs = NULL;
+	size_t count = 0;
+	char id[TS_ID_TEXT_MAX];
+
+	if (!parse_task_id(param, id, resp))
+		return;
+	ts_error_clear(&err);
+	if (ts_db_runs_list(api->db, id, &runs, &count, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
+		return;
+	}
+	resp->status = 200;
+	resp->body = ts_json_run_list(runs, count);
+	ts_run_array_free(runs, count);
+}
+
+void ts_tasks_retry(struct ts_api *api, const struct ts_http_request *req,
+		    const char *param, struct ts_http_response *resp)
+{
+	struct ts_error err;
+	struct ts_task task;
+	char id[TS_ID_TEXT_MAX];
+
+	if (!parse_task_id(param, id, resp))
+		return;
+	ts_error_clear(&err);
+	ts_task_init(&task);
+	if (ts_db_task_retry(api->db, id, &task, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
+	} else {
+		resp->status = 200;
+		resp->body = ts_json_task_created(&task, "Task scheduled for another attempt");
+	}
+	ts_task_cleanup(&task);
+}

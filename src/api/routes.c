@@ -11,6 +11,8 @@ static const struct ts_route routes[] = {
 	{ "GET", "/tasks", ts_tasks_list },
 	{ "GET", "/tasks/{id}", ts_tasks_get },
 	{ "DELETE", "/tasks/{id}", ts_tasks_delete },
+	{ "GET", "/tasks/{id}/runs", ts_tasks_runs },
+	{ "POST", "/tasks/{id}/retry", ts_tasks_retry },
 	{ "GET", "/healthz", ts_health_get },
 };
 

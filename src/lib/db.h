@@ -60,6 +60,94 @@ void ts_task_array_free(struct ts_task *tasks, size_t count);
  * TS_ERR_CONFLICT ("task_running") while an executor holds it. */
 enum ts_err ts_db_task_delete(struct ts_db *db, const char *id, struct ts_error *err);
 
+/* One attempt of a task, as GET /tasks/{id}/runs shows it. */
+enum ts_run_outcome {
+	TS_RUN_SUCCEEDED = 0,  /* 2xx, or a message written */
+	TS_RUN_FAILED,         /* failed for good: the task will not be retried */
+	TS_RUN_RETRY,          /* failed; retried later if attempts remain */
+	TS_RUN_LOST,           /* the executor's lease expired mid-attempt */
+};
+
+#define TS_RUN_ERROR_MAX 1024
+#define TS_RUN_EXCERPT_MAX 1024
+
+struct ts_run {
+	int attempt;
+	char executor_id[65];
+	ts_time_us started_at;
+	ts_time_us finished_at;
+	enum ts_run_outcome outcome;
+	int http_status;                   /* 0 when no response */
+	char error[TS_RUN_ERROR_MAX];      /* "" when none */
+	char *excerpt;                     /* owned; NULL when none */
+};
+
+const char *ts_run_outcome_name(enum ts_run_outcome o);
+
+/* Lists the attempts of task `id`, oldest first. TS_ERR_NOT_FOUND when the
+ * task does not exist. Free with ts_run_array_free(). */
+enum ts_err ts_db_runs_list(struct ts_db *db, const char *id, struct ts_run **runs,
+			    size_t *count, struct ts_error *err);
+void ts_run_array_free(struct ts_run *runs, size_t count);
+
+/* Puts a failed task back to "scheduled", due now, with max_attempts more
+ * attempts (numbering goes on, so receivers never see an attempt number
+ * twice). `task` receives the updated task. TS_ERR_NOT_FOUND when unknown,
+ * TS_ERR_CONFLICT ("task_not_failed") unless the task is failed. */
+enum ts_err ts_db_task_retry(struct ts_db *db, const char *id, struct ts_task *task,
+			     struct ts_error *err);
+
+/* --- the executor's side --- */
+
+/* Claims up to `limit` tasks that are due (status scheduled, due_at <=
+ * NOW(6)), oldest due first, skipping rows other executors hold locked: in
+ * one short transaction they become "running", attempts + 1, leased to
+ * `executor_id` for `lease_seconds`. The transaction is committed before
+ * this returns, so no lock is held across network I/O. *tasks is a heap
+ * array (ts_task_array_free); each task's `attempts` is this attempt's
+ * number. */
+enum ts_err ts_db_claim_due(struct ts_db *db, const char *executor_id, unsigned limit,
+			    unsigned lease_seconds, struct ts_task **tasks, size_t *count,
+			    struct ts_error *err);
+
+/* The earliest due_at of a scheduled task (*found false when none), and
+ * the server's clock, so the caller can sleep exactly until then. */
+enum ts_err ts_db_next_due(struct ts_db *db, bool *found, ts_time_us *due_in_us,
+			   struct ts_error *err);
+
+/* How one attempt ended, as the executor reports it. */
+struct ts_task_result {
+	const struct ts_task *task;     /* the claimed task (not owned) */
+	enum ts_run_outcome outcome;
+	int http_status;                /* 0 when there was no response */
+	const char *error;              /* NULL when none */
+	const char *excerpt;            /* response excerpt; NULL when none */
+	ts_time_us started_at, finished_at;
+	ts_time_us retry_at;            /* for TS_RUN_RETRY: when to try again */
+};
+
+/* Records attempts and moves their tasks on, in one transaction: a run row
+ * per result; completed, failed, or back to scheduled at retry_at while
+ * attempts remain; and for a recurring task that is done (completed or
+ * failed for good) its next occurrence, at most one per occurrence. A task
+ * is only changed while its lease is still `executor_id`'s (fencing); the
+ * attempt's run row is kept either way. *applied counts the tasks changed. */
+enum ts_err ts_db_finish(struct ts_db *db, const char *executor_id,
+			 const struct ts_task_result *results, size_t count,
+			 size_t *applied, struct ts_error *err);
+
+/* Gives back claimed tasks that were never started (on shutdown): they are
+ * scheduled again, due now, and the attempt is not counted. */
+enum ts_err ts_db_release(struct ts_db *db, const char *executor_id,
+			  const struct ts_task *tasks, size_t count, struct ts_error *err);
+
+/* Finds up to `limit` running tasks whose lease expired (their executor
+ * died) and treats each as a lost attempt: retried now while attempts
+ * remain, failed otherwise. Also forgets idempotency keys older than a day.
+ * *reaped counts the tasks handled. */
+enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
+			       struct ts_error *err);
+
 /* Applies the numbered migrations in `sql_dir` ("NNN_name.sql") that the
  * schema_version table does not list yet, in order, under a named lock so
  * concurrent runs wait for each other. *from and *to (may be NULL) receive

@@ -374,3 +374,46 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
 		rc = fetch_long_text(db, stmt, r, 8, &task->error_message, err);
 	return rc;
 }
+
+enum ts_err db_task_rows_fetch_all(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
+				   unsigned limit, struct ts_task **tasks, size_t *count,
+				   struct ts_error *err)
+{
+	struct ts_task *arr = calloc(limit ? limit : 1, sizeof(*arr));
+	enum ts_err rc = TS_OK;
+	size_t n = 0;
+
+	*tasks = NULL;
+	*count = 0;
+	if (!arr)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	while (n < limit) {
+		bool done;
+		ts_task_init(&arr[n]);
+		rc = db_task_row_fetch(db, stmt, row, &arr[n], &done, err);
+		if (rc || done) {
+			ts_task_cleanup(&arr[n]);
+			break;
+		}
+		n++;
+	}
+	if (db->conn)
+		mysql_stmt_free_result(stmt);
+	if (rc) {
+		ts_task_array_free(arr, n);
+		return rc;
+	}
+	*tasks = arr;
+	*count = n;
+	return TS_OK;
+}
+
+enum ts_err db_exec_stmt(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *binds,
+			 unsigned long long *affected, const char *what, struct ts_error *err)
+{
+	if ((binds && mysql_stmt_bind_param(stmt, binds)) || mysql_stmt_execute(stmt))
+		return db_fail(db, stmt, what, err);
+	if (affected)
+		*affected = mysql_stmt_affected_rows(stmt);
+	return TS_OK;
+}

@@ -21,6 +21,18 @@ enum db_stmt_id {
 	STMT_TASK_LIST_ALL_AFTER,
 	STMT_TASK_LIST_STATUS,
 	STMT_TASK_LIST_STATUS_AFTER,
+	STMT_TASK_RETRY,
+	STMT_TASK_EXISTS,
+	STMT_RUNS_LIST,
+	STMT_CLAIM_SELECT,
+	STMT_CLAIM_UPDATE,
+	STMT_NEXT_DUE,
+	STMT_FINISH_RUNS,
+	STMT_FINISH_UPDATE,
+	STMT_FINISH_CHILDREN,
+	STMT_RELEASE,
+	STMT_REAP_SELECT,
+	STMT_IDEM_PURGE,
 	STMT_COUNT_
 };
 
@@ -75,6 +87,19 @@ void db_bind_out_str(MYSQL_BIND *b, char *buf, unsigned long size, unsigned long
 void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *mt, my_bool *is_null);
 
 ts_time_us db_time_from_mysql(const MYSQL_TIME *mt);
+
+struct db_task_row;
+
+/* Reads rows of `stmt` (executed, result bound to `row`) into a new array
+ * of at most `limit` tasks. */
+enum ts_err db_task_rows_fetch_all(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
+				   unsigned limit, struct ts_task **tasks, size_t *count,
+				   struct ts_error *err);
+
+/* Executes `stmt` with one string parameter (a JSON document, an id) and
+ * optionally more binds after it; *affected receives the row count. */
+enum ts_err db_exec_stmt(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *binds,
+			 unsigned long long *affected, const char *what, struct ts_error *err);
 
 /* A task as fetched from "SELECT " DB_TASK_COLUMNS: buffers for each column
  * and the binds pointing at them. */

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "db.h"
 #include "json.h"
 
 bool ts_json_is_utf8(const char *s, size_t len)
@@ -458,6 +459,47 @@ fail:
 	return NULL;
 }
 
+static cJSON *run_to_json(const struct ts_run *r)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (!obj || !cJSON_AddNumberToObject(obj, "attempt", r->attempt) ||
+	    !add_time(obj, "started_at", r->started_at) ||
+	    !(r->finished_at ? add_time(obj, "finished_at", r->finished_at)
+			     : cJSON_AddNullToObject(obj, "finished_at") != NULL) ||
+	    !cJSON_AddStringToObject(obj, "outcome", ts_run_outcome_name(r->outcome)) ||
+	    !(r->http_status ? cJSON_AddNumberToObject(obj, "http_status", r->http_status) != NULL
+			     : cJSON_AddNullToObject(obj, "http_status") != NULL) ||
+	    !add_string_or_null(obj, "error", r->error) ||
+	    !(r->excerpt ? cJSON_AddStringToObject(obj, "response_excerpt", r->excerpt) != NULL
+			 : cJSON_AddNullToObject(obj, "response_excerpt") != NULL) ||
+	    !add_string_or_null(obj, "executor_id", r->executor_id)) {
+		cJSON_Delete(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+char *ts_json_run_list(const struct ts_run *runs, size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(root, "runs");
+
+	if (!root || !list)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *r = run_to_json(&runs[i]);
+		if (!r || !cJSON_AddItemToArray(list, r)) {
+			cJSON_Delete(r);
+			goto fail;
+		}
+	}
+	return print_and_delete(root);
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
 char *ts_json_error(const struct ts_error *err)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -480,4 +522,60 @@ char *ts_json_string_member(const char *key, const char *value)
 		return NULL;
 	}
 	return print_and_delete(root);
+}
+
+struct ts_json_rows {
+	cJSON *array;
+	cJSON *current;
+};
+
+struct ts_json_rows *ts_json_rows_new(void)
+{
+	struct ts_json_rows *rows = calloc(1, sizeof(*rows));
+
+	if (!rows)
+		return NULL;
+	rows->array = cJSON_CreateArray();
+	if (!rows->array) {
+		free(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+bool ts_json_rows_add(struct ts_json_rows *rows)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (!obj || !cJSON_AddItemToArray(rows->array, obj)) {
+		cJSON_Delete(obj);
+		return false;
+	}
+	rows->current = obj;
+	return true;
+}
+
+bool ts_json_rows_str(struct ts_json_rows *rows, const char *key, const char *value)
+{
+	if (!value)
+		return cJSON_AddNullToObject(rows->current, key) != NULL;
+	return cJSON_AddStringToObject(rows->current, key, value) != NULL;
+}
+
+bool ts_json_rows_int(struct ts_json_rows *rows, const char *key, long long value)
+{
+	return cJSON_AddNumberToObject(rows->current, key, (double)value) != NULL;
+}
+
+char *ts_json_rows_print(const struct ts_json_rows *rows)
+{
+	return cJSON_PrintUnformatted(rows->array);
+}
+
+void ts_json_rows_free(struct ts_json_rows *rows)
+{
+	if (!rows)
+		return;
+	cJSON_Delete(rows->array);
+	free(rows);
 }

@@ -82,10 +82,30 @@ char *ts_json_task_one(const struct ts_task *task);
 /* {"tasks": [...], "next_cursor": cursor or null} */
 char *ts_json_task_list(const struct ts_task *tasks, size_t count,
 			const char *next_cursor);
+struct ts_run;
+/* {"runs": [{"attempt", "started_at", "finished_at", "outcome",
+ * "http_status", "error", "response_excerpt"}, ...]} */
+char *ts_json_run_list(const struct ts_run *runs, size_t count);
 /* {"error": message, "code": code, "field": field (only when set)} */
 char *ts_json_error(const struct ts_error *err);
 /* {key: value} with one string member, e.g. {"status": "ok"} */
 char *ts_json_string_member(const char *key, const char *value);
+
+/* A JSON array of flat objects, built row by row: how the database layer
+ * hands a whole batch to one statement (MariaDB's JSON_TABLE). */
+struct ts_json_rows;
+
+/* Returns a new empty array, or NULL when memory ran out. */
+struct ts_json_rows *ts_json_rows_new(void);
+/* Starts a new object at the end of the array; the setters below add
+ * members to it. Each returns false when memory ran out. */
+bool ts_json_rows_add(struct ts_json_rows *rows);
+bool ts_json_rows_str(struct ts_json_rows *rows, const char *key, const char *value);
+bool ts_json_rows_int(struct ts_json_rows *rows, const char *key, long long value);
+/* Prints the array compactly (caller frees with free()); NULL on no memory. */
+char *ts_json_rows_print(const struct ts_json_rows *rows);
+/* Frees the array; NULL is allowed. */
+void ts_json_rows_free(struct ts_json_rows *rows);
 
 /* True when the `len` bytes at `s` are well-formed UTF-8 without NUL. */
 bool ts_json_is_utf8(const char *s, size_t len);

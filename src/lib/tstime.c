@@ -211,6 +211,16 @@ char *ts_time_format(ts_time_us t, char buf[TS_TIME_TEXT_MAX])
 	return buf;
 }
 
+char *ts_time_format_sql(ts_time_us t, char buf[TS_TIME_TEXT_MAX])
+{
+	struct ts_civil c;
+
+	ts_time_to_civil(t, &c);
+	snprintf(buf, TS_TIME_TEXT_MAX, "%04d-%02d-%02d %02d:%02d:%02d.%06d",
+		 c.year, c.month, c.day, c.hour, c.minute, c.second, c.usec);
+	return buf;
+}
+
 const char *ts_recurrence_name(enum ts_recurrence r)
 {
 	switch (r) {

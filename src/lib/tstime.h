@@ -53,6 +53,9 @@ enum ts_err ts_time_parse_rfc3339(const char *text, ts_time_us *out, const char 
  * outside years 1..9999. */
 char *ts_time_format(ts_time_us t, char buf[TS_TIME_TEXT_MAX]);
 
+/* Formats `t` as MariaDB reads a DATETIME(6): "YYYY-MM-DD HH:MM:SS.ffffff". */
+char *ts_time_format_sql(ts_time_us t, char buf[TS_TIME_TEXT_MAX]);
+
 /* Converts between instants and broken-down UTC. ts_time_from_civil returns
  * false when a field is out of range (including days past a month's end). */
 bool ts_time_from_civil(const struct ts_civil *c, ts_time_us *out);

@@ -1,0 +1,479 @@
+/* executor.c -- one run of the executor: claim due tasks, fire them at
+ * their time, record the outcomes, until the run's end.
+ *
+ * The loop never holds a database transaction across network I/O: a claim
+ * commits before any request starts, and outcomes are recorded in batches
+ * afterwards. Between those it sleeps in curl's poll until the earliest of:
+ * a response, the next task's due time, the poll interval (for tasks
+ * created meanwhile), or the moment a batch of outcomes should be written. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "executor.h"
+#include "json.h"
+#include "log.h"
+#include "retry.h"
+#include "validate.h"
+#include "webhook.h"
+
+/* Outcomes are written when this many are waiting, or when the oldest has
+ * waited FLUSH_MS: few commits under load, little delay when idle. */
+#define FLUSH_BATCH 256
+#define FLUSH_MS 20
+/* How often expired leases of dead executors are looked for. */
+#define REAP_INTERVAL_MS 5000
+/* After a claim found nothing although a due row exists (another executor
+ * holds it locked), wait this long before asking again. */
+#define LOCKED_RETRY_MS 5
+/* How long a run that lost the database keeps trying to record what it
+ * already did before giving up. */
+#define RECORD_RETRY_MS 5000
+
+struct job {
+	struct ts_task task;
+	struct ts_task_result result;
+	char error[TS_RUN_ERROR_MAX];
+	char excerpt[TS_WEBHOOK_EXCERPT_MAX + 1];
+	struct ts_webhook_spec spec;
+	struct job *next;
+};
+
+struct job_queue {
+	struct job *head, *tail;
+	size_t count;
+};
+
+struct ts_executor {
+	const struct ts_conf *conf;
+	struct ts_db *db;
+	struct ts_webhook_pool *pool;
+	char id[65];
+	struct job_queue pending;     /* claimed, not started */
+	struct job_queue done;        /* finished, not recorded */
+	int64_t done_since;           /* monotonic time the oldest done job finished */
+	volatile sig_atomic_t stop;
+	bool db_failed;
+	struct ts_error db_err;
+	unsigned long succeeded, retried, failed;
+};
+
+static void queue_push(struct job_queue *q, struct job *j)
+{
+	j->next = NULL;
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	q->count++;
+}
+
+static struct job *queue_pop(struct job_queue *q)
+{
+	struct job *j = q->head;
+
+	if (!j)
+		return NULL;
+	q->head = j->next;
+	if (!q->head)
+		q->tail = NULL;
+	q->count--;
+	return j;
+}
+
+static void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	ts_task_cleanup(&j->task);
+	ts_webhook_spec_cleanup(&j->spec);
+	free(j);
+}
+
+static void queue_clear(struct job_queue *q)
+{
+	struct job *j;
+
+	while ((j = queue_pop(q)))
+		job_free(j);
+}
+
+struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error *err)
+{
+	char host[64] = "localhost";
+	char ua[64];
+	struct ts_executor *ex = calloc(1, sizeof(*ex));
+
+	if (!ex) {
+		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+		return NULL;
+	}
+	ex->conf = conf;
+	gethostname(host, sizeof(host) - 1);
+	host[40] = '\0';
+	snprintf(ex->id, sizeof(ex->id), "%s/%ld/%04x", host, (long)getpid(),
+		 (unsigned)(ts_retry_random() & 0xffff));
+	snprintf(ua, sizeof(ua), "tasksched/%s", PACKAGE_VERSION);
+	if (ts_db_new(conf, &ex->db, err) != TS_OK ||
+	    !(ex->pool = ts_webhook_pool_new(ua, err))) {
+		ts_executor_free(ex);
+		return NULL;
+	}
+	return ex;
+}
+
+void ts_executor_free(struct ts_executor *ex)
+{
+	if (!ex)
+		return;
+	queue_clear(&ex->pending);
+	queue_clear(&ex->done);
+	ts_webhook_pool_free(ex->pool);
+	ts_db_free(ex->db);
+	free(ex);
+}
+
+const char *ts_executor_id(const struct ts_executor *ex)
+{
+	return ex->id;
+}
+
+void ts_executor_stop(struct ts_executor *ex)
+{
+	ex->stop = 1;
+	if (ex->pool)
+		ts_webhook_wakeup(ex->pool);
+}
+
+ts_time_us ts_executor_default_end(ts_time_us now, unsigned margin_ms, unsigned min_run_ms)
+{
+	const ts_time_us minute = 60 * TS_USEC_PER_SEC;
+	ts_time_us end = (now / minute + 1) * minute - (ts_time_us)margin_ms * TS_USEC_PER_MSEC;
+
+	if (end - now < (ts_time_us)min_run_ms * TS_USEC_PER_MSEC)
+		end += minute;
+	return end;
+}
+
+/* Remembers the first database failure; the run then winds down. */
+static void note_db_failure(struct ts_executor *ex, const struct ts_error *err)
+{
+	if (!ex->db_failed) {
+		ts_log_error("database failure, stopping this run: %s", err->message);
+		ex->db_err = *err;
+	}
+	ex->db_failed = true;
+}
+
+static void finish_job(struct ts_executor *ex, struct job *j, enum ts_run_outcome outcome)
+{
+	j->result.task = &j->task;
+	j->result.outcome = outcome;
+	j->result.error = j->error[0] ? j->error : NULL;
+	if (!j->result.finished_at)
+		j->result.finished_at = ts_time_now();
+	if (!ex->done.count)
+		ex->done_since = ts_time_monotonic_us();
+	queue_push(&ex->done, j);
+}
+
+static void run_message(struct ts_executor *ex, struct job *j)
+{
+	struct ts_message_spec spec;
+	struct ts_error err;
+
+	ts_error_clear(&err);
+	j->result.started_at = ts_time_now();
+	if (ts_json_parse_message(j->task.payload_json, &spec, &err) != TS_OK ||
+	    ts_validate_message(&spec, &err) != TS_OK) {
+		snprintf(j->error, sizeof(j->error), "invalid payload: %s", err.message);
+		finish_job(ex, j, TS_RUN_FAILED);
+		return;
+	}
+	ts_log(TS_LOG_INFO, j->task.id, "message to %s: %.1500s", spec.recipient, spec.message);
+	ts_message_spec_cleanup(&spec);
+	finish_job(ex, j, TS_RUN_SUCCEEDED);
+}
+
+static void start_webhook(struct ts_executor *ex, struct job *j)
+{
+	struct ts_error err;
+	struct ts_webhook_request req;
+	long timeout = ex->conf->webhook_timeout_ms;
+
+	ts_error_clear(&err);
+	j->result.started_at = ts_time_now();
+	if (ts_json_parse_webhook(j->task.payload_json, &j->spec, &err) != TS_OK ||
+	    ts_validate_webhook(&j->spec, &err) != TS_OK) {
+		snprintf(j->error, sizeof(j->error), "invalid payload: %s", err.message);
+		finish_job(ex, j, TS_RUN_FAILED);
+		return;
+	}
+	if (j->spec.has_timeout)
+		timeout = (long)j->spec.timeout_ms;
+	if (timeout > (long)ex->conf->webhook_timeout_max_ms)
+		timeout = (long)ex->conf->webhook_timeout_max_ms;
+	req = (struct ts_webhook_request){
+		.spec = &j->spec, .task_id = j->task.id, .attempt = j->task.attempts,
+		.timeout_ms = timeout, .user = j,
+	};
+	if (ts_webhook_start(ex->pool, &req, &err) != TS_OK) {
+		snprintf(j->error, sizeof(j->error), "could not start the request: %s", err.message);
+		j->result.retry_at = ts_time_now();
+		finish_job(ex, j, TS_RUN_RETRY);
+	}
+}
+
+/* Turns a finished request into an outcome. */
+static void collect_responses(struct ts_executor *ex)
+{
+	struct ts_webhook_response r;
+
+	while (ts_webhook_next_done(ex->pool, &r)) {
+		struct job *j = r.user;
+		enum ts_retry_class cls = ts_retry_classify(r.http_status, r.transport_error);
+		enum ts_run_outcome outcome = TS_RUN_SUCCEEDED;
+
+		j->result.started_at = r.started_at;
+		j->result.finished_at = r.finished_at;
+		j->result.http_status = r.http_status;
+		memcpy(j->excerpt, r.excerpt, sizeof(j->excerpt));
+		j->result.excerpt = r.transport_error ? NULL : j->excerpt;
+		snprintf(j->error, sizeof(j->error), "%s", r.error);
+		if (cls == TS_RETRY_TRANSIENT) {
+			int64_t delay = ts_retry_delay_ms(j->task.attempts, ex->conf->retry_base_ms,
+							  ex->conf->retry_cap_ms, r.retry_after_ms,
+							  ts_retry_random());
+			j->result.retry_at = r.finished_at + delay * TS_USEC_PER_MSEC;
+			outcome = TS_RUN_RETRY;
+		} else if (cls == TS_RETRY_PERMANENT) {
+			outcome = TS_RUN_FAILED;
+		}
+		if (outcome == TS_RUN_SUCCEEDED)
+			ts_log(TS_LOG_DEBUG, j->task.id, "attempt %d: HTTP %d", j->task.attempts,
+			       r.http_status);
+		else
+			ts_log(TS_LOG_WARNING, j->task.id, "attempt %d of %d failed: %s",
+			       j->task.attempts, j->task.max_attempts, r.error);
+		finish_job(ex, j, outcome);
+	}
+}
+
+/* Starts pending jobs while there is room in flight. */
+static void dispatch(struct ts_executor *ex)
+{
+	struct job *j;
+
+	while (ts_webhook_in_flight(ex->pool) < ex->conf->executor_concurrency &&
+	       (j = queue_pop(&ex->pending))) {
+		if (j->task.action == TS_ACTION_MESSAGE)
+			run_message(ex, j);
+		else
+			start_webhook(ex, j);
+	}
+}
+
+/* Writes the outcomes of finished jobs in one transaction. */
+static void record(struct ts_executor *ex)
+{
+	struct ts_task_result *results;
+	struct ts_error err;
+	size_t n = ex->done.count, applied = 0, i = 0;
+	struct job *j;
+
+	if (n == 0)
+		return;
+	results = calloc(n, sizeof(*results));
+	if (!results) {
+		ts_log_error("out of memory recording outcomes");
+		return;
+	}
+	for (j = ex->done.head; j; j = j->next)
+		results[i++] = j->result;
+	ts_error_clear(&err);
+	if (ts_db_finish(ex->db, ex->id, results, n, &applied, &err) != TS_OK) {
+		note_db_failure(ex, &err);
+		free(results);
+		return;
+	}
+	if (applied < n)
+		ts_log_warning("%zu of %zu outcomes not applied: their lease had expired "
+			       "and another executor took them over", n - applied, n);
+	while ((j = queue_pop(&ex->done))) {
+		enum ts_run_outcome o = j->result.outcome;
+		if (o == TS_RUN_SUCCEEDED)
+			ex->succeeded++;
+		else if (o == TS_RUN_RETRY && j->task.attempts < j->task.max_attempts)
+			ex->retried++;
+		else
+			ex->failed++;
+		job_free(j);
+	}
+	free(results);
+}
+
+/* Gives back what was claimed and not started. */
+static void release_pending(struct ts_executor *ex)
+{
+	struct ts_task *tasks;
+	struct ts_error err;
+	size_t n = ex->pending.count, i = 0;
+	struct job *j;
+
+	if (n == 0)
+		return;
+	tasks = calloc(n, sizeof(*tasks));
+	if (tasks) {
+		/* Shallow copies: only the ids are read. */
+		for (j = ex->pending.head; j; j = j->next)
+			tasks[i++] = j->task;
+		ts_error_clear(&err);
+		if (ts_db_release(ex->db, ex->id, tasks, n, &err) != TS_OK)
+			ts_log_warning("could not release %zu claimed tasks (they return when "
+				       "their lease expires): %s", n, err.message);
+		free(tasks);
+	}
+	queue_clear(&ex->pending);
+}
+
+/* Claims up to `limit` due tasks into the pending queue; returns how many. */
+static size_t claim(struct ts_executor *ex, unsigned limit)
+{
+	struct ts_task *tasks = NULL;
+	struct ts_error err;
+	size_t count = 0, taken = 0;
+
+	ts_error_clear(&err);
+	if (ts_db_claim_due(ex->db, ex->id, limit, ex->conf->executor_lease_seconds,
+			    &tasks, &count, &err) != TS_OK) {
+		note_db_failure(ex, &err);
+		return 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct job *j = calloc(1, sizeof(*j));
+		if (!j) {
+			ts_log_error("out of memory; task %s returns when its lease expires",
+				     tasks[i].id);
+			continue;
+		}
+		j->task = tasks[i];
+		ts_task_init(&tasks[i]); /* ownership moved to the job */
+		queue_push(&ex->pending, j);
+		taken++;
+	}
+	ts_task_array_free(tasks, count);
+	return taken;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_options *opts,
+			    struct ts_error *err)
+{
+	const struct ts_conf *c = ex->conf;
+	const int64_t poll_us = (int64_t)c->executor_poll_ms * TS_USEC_PER_MSEC;
+	/* Claim ahead of what is in flight so the next requests start the
+	 * moment a slot frees, without holding more than a batch. */
+	const size_t max_ahead = c->executor_batch_size > 2 * c->executor_concurrency
+					 ? c->executor_batch_size : 2 * c->executor_concurrency;
+	int64_t next_claim = 0, next_reap = 0, record_deadline = 0;
+	bool nothing_due = false;
+
+	ex->db_failed = false;
+	for (;;) {
+		int64_t now = ts_time_monotonic_us();
+		bool ending = ex->stop || ex->db_failed ||
+			      (!opts->once && ts_time_now() >= opts->end_at) ||
+			      (opts->once && nothing_due);
+
+		if (ending) {
+			release_pending(ex);
+		} else {
+			if (now >= next_reap) {
+				size_t reaped = 0;
+				ts_error_clear(err);
+				if (ts_db_reap_expired(ex->db, c->executor_batch_size, &reaped, err) != TS_OK)
+					note_db_failure(ex, err);
+				else if (reaped)
+					ts_log_warning("%zu tasks whose executor's lease expired were "
+						       "put back for another attempt", reaped);
+				next_reap = now + REAP_INTERVAL_MS * TS_USEC_PER_MSEC;
+			}
+			size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
+			if (!ex->db_failed && now >= next_claim && busy < max_ahead) {
+				size_t want = max_ahead - busy;
+				if (want > c->executor_batch_size)
+					want = c->executor_batch_size;
+				size_t got = claim(ex, (unsigned)want);
+				if (got == want) {
+					next_claim = now; /* more may be due */
+				} else if (!ex->db_failed) {
+					bool found = false;
+					ts_time_us due_in = 0;
+					ts_error_clear(err);
+					if (ts_db_next_due(ex->db, &found, &due_in, err) != TS_OK)
+						note_db_failure(ex, err);
+					if (!found || due_in > poll_us)
+						due_in = poll_us;
+					else if (due_in <= 0)
+						due_in = LOCKED_RETRY_MS * TS_USEC_PER_MSEC;
+					next_claim = now + due_in;
+					if (opts->once && got == 0)
+						nothing_due = true;
+				}
+			}
+		}
+		dispatch(ex);
+		collect_responses(ex);
+
+		bool idle = ex->pending.count == 0 && ts_webhook_in_flight(ex->pool) == 0;
+		if (ex->done.count &&
+		    (ex->done.count >= FLUSH_BATCH || idle || ending ||
+		     now - ex->done_since >= FLUSH_MS * TS_USEC_PER_MSEC)) {
+			if (ex->db_failed && !record_deadline)
+				record_deadline = now + RECORD_RETRY_MS * TS_USEC_PER_MSEC;
+			record(ex);
+		}
+		if ((ending || (opts->once && nothing_due)) && idle &&
+		    (ex->done.count == 0 || (record_deadline && now >= record_deadline)))
+			break;
+
+		/* Sleep until the next thing to do. */
+		int64_t wake = now + poll_us;
+		if (!ending && !ex->db_failed)
+			wake = min64(wake, min64(next_claim, next_reap));
+		if (ex->done.count)
+			wake = min64(wake, ex->db_failed ? now + 200 * TS_USEC_PER_MSEC
+							 : ex->done_since + FLUSH_MS * TS_USEC_PER_MSEC);
+		if (!opts->once && !ending)
+			wake = min64(wake, now + (opts->end_at - ts_time_now()));
+		int64_t wait_us = wake - ts_time_monotonic_us();
+		int timeout_ms = wait_us <= 0 ? 0 : (int)((wait_us + 999) / 1000);
+		if (ending && !idle)
+			timeout_ms = timeout_ms < 100 ? timeout_ms : 100;
+		ts_error_clear(err);
+		if (ts_webhook_wait(ex->pool, timeout_ms, err) != TS_OK)
+			return err->status;
+		collect_responses(ex);
+	}
+	ts_log_info("run done: %lu succeeded, %lu to be retried, %lu failed",
+		    ex->succeeded, ex->retried, ex->failed);
+	if (ex->db_failed) {
+		if (err)
+			*err = ex->db_err;
+		if (ex->done.count)
+			ts_log_error("%zu outcomes could not be recorded; those tasks run again "
+				     "when their lease expires", ex->done.count);
+		return ex->db_err.status ? ex->db_err.status : TS_ERR_UNAVAILABLE;
+	}
+	return TS_OK;
+}

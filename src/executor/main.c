@@ -1,0 +1,117 @@
+/* main.c -- tasksched-executor: started every minute by its systemd timer
+ * (or by hand with --once), fires the tasks that come due. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "executor.h"
+#include "log.h"
+
+/* End a timer-started run this long before the next minute, so that the
+ * timer finds the service inactive and can start the next run. */
+#define END_MARGIN_MS 50
+/* A run started closer than this to the minute serves the next one too. */
+#define MIN_RUN_MS 5000
+
+static struct ts_executor *running;
+
+static void on_terminate(int sig)
+{
+	(void)sig;
+	if (running)
+		ts_executor_stop(running);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: tasksched-executor [--once] [--config FILE]\n"
+		"Claims due tasks and fires them at their time until just before the next\n"
+		"minute (tasksched-executor.timer starts it every minute).\n"
+		"\n"
+		"  -1, --once         fire what is due now, then exit\n"
+		"  -d, --duration S   run for S seconds instead of until the next minute\n"
+		"  -c, --config FILE  configuration file (default: $TASKSCHED_CONFIG or\n"
+		"                     %s)\n"
+		"  -h, --help         show this help\n"
+		"  -V, --version      show the version\n",
+		TS_CONF_DEFAULT_PATH);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "once", no_argument, NULL, '1' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ts_executor_options opts = { 0 };
+	const char *config_arg = NULL;
+	long duration = 0;
+	struct ts_conf conf;
+	struct ts_error err;
+	struct sigaction sa;
+	int opt, status = EXIT_FAILURE;
+
+	while ((opt = getopt_long(argc, argv, "1d:c:hV", options, NULL)) != -1) {
+		switch (opt) {
+		case '1': opts.once = true; break;
+		case 'd': {
+			char *end;
+			duration = strtol(optarg, &end, 10);
+			if (*end || duration < 1 || duration > 86400) {
+				fprintf(stderr, "tasksched-executor: --duration takes 1 to 86400 seconds\n");
+				return 2;
+			}
+			break;
+		}
+		case 'c': config_arg = optarg; break;
+		case 'h': usage(stdout); return EXIT_SUCCESS;
+		case 'V': printf("tasksched-executor %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	ts_log_init("tasksched-executor", TS_LOG_INFO);
+	ts_conf_init(&conf);
+	ts_error_clear(&err);
+	if (ts_conf_load(&conf, ts_conf_choose_path(config_arg), &err) != TS_OK) {
+		ts_log_error("%s", err.message);
+		return EXIT_FAILURE;
+	}
+	ts_log_set_level(conf.log_level);
+
+	ts_time_us now = ts_time_now();
+	opts.end_at = duration ? now + duration * TS_USEC_PER_SEC
+			       : ts_executor_default_end(now, END_MARGIN_MS, MIN_RUN_MS);
+
+	running = ts_executor_new(&conf, &err);
+	if (!running) {
+		ts_log_error("%s", err.message);
+		return EXIT_FAILURE;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_terminate;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ts_log_debug("executor %s starting", ts_executor_id(running));
+	if (ts_executor_run(running, &opts, &err) == TS_OK)
+		status = EXIT_SUCCESS;
+	else
+		ts_log_error("run failed: %s", err.message);
+	ts_executor_free(running);
+	running = NULL;
+	return status;
+}
