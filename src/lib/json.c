@@ -78,6 +78,104 @@ static int json_depth(const char *s, size_t len)
 	return max;
 }
 
+/* Skips a JSON string starting at the quote at `p`; returns the position
+ * after the closing quote, or NULL. */
+static const char *skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Skips one JSON value (already known to be valid) starting at `p`. */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	do {
+		if (p >= end)
+			return NULL;
+		if (*p == '"') {
+			p = skip_string(p, end);
+			if (!p)
+				return NULL;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']')
+			depth--;
+		else if (depth == 0 && (*p == ',' || strchr(" \t\r\n", *p)))
+			return p;
+		p++;
+	} while (depth > 0 || (p < end && !strchr(",}] \t\r\n", *p)));
+	return p;
+}
+
+/* Copies the text of member `key` of the JSON object `text` exactly as the
+ * client wrote it (cJSON would re-print numbers as doubles, changing
+ * integers past 2^53). The first member of that name wins, as in cJSON.
+ * Returns NULL when not found or on no memory. `text` must be valid JSON. */
+static char *member_text(const char *text, const char *key)
+{
+	size_t key_len = strlen(key);
+	const char *end = text + strlen(text);
+	const char *p = text;
+
+	while (p < end && *p != '{')
+		p++;
+	p++;
+	for (;;) {
+		while (p < end && strchr(" \t\r\n,", *p))
+			p++;
+		if (p >= end || *p != '"')
+			return NULL;
+		const char *k = p + 1;
+		p = skip_string(p, end);
+		if (!p)
+			return NULL;
+		bool match = (size_t)(p - 1 - k) == key_len && memcmp(k, key, key_len) == 0;
+		while (p < end && *p != ':')
+			p++;
+		p++;
+		while (p < end && strchr(" \t\r\n", *p))
+			p++;
+		const char *v = p;
+		p = skip_value(p, end);
+		if (!p)
+			return NULL;
+		if (match) {
+			char *out = malloc((size_t)(p - v) + 1);
+			if (out) {
+				memcpy(out, v, (size_t)(p - v));
+				out[p - v] = '\0';
+			}
+			return out;
+		}
+	}
+}
+
+/* The text of `item`, member `key` of the object `text`: as written when
+ * that text is the very member cJSON chose (a duplicate key spelled with
+ * escapes could otherwise smuggle in a value that was never validated),
+ * else re-printed. NULL on no memory. */
+static char *item_text(const char *text, const char *key, const cJSON *item)
+{
+	char *raw = member_text(text, key);
+	cJSON *again = raw ? cJSON_Parse(raw) : NULL;
+	bool same = again && cJSON_Compare(again, item, 1);
+
+	cJSON_Delete(again);
+	if (same)
+		return raw;
+	free(raw);
+	return cJSON_PrintUnformatted(item);
+}
+
 static enum ts_err invalid_field(struct ts_error *err, const char *field, const char *what)
 {
 	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
@@ -129,7 +227,15 @@ static cJSON *parse_body(const char *body, size_t len, struct ts_error *err)
 			     "Request body is nested deeper than %d levels", TS_JSON_MAX_DEPTH);
 		return NULL;
 	}
-	root = cJSON_ParseWithLengthOpts(body, len, NULL, 0);
+	const char *end = NULL;
+	root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+	/* RFC 8259 allows only white space after the value. */
+	while (root && end < body + len && strchr(" \t\r\n", *end) && *end)
+		end++;
+	if (root && end != body + len) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
 	if (!root) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
 			     "Request body is not valid JSON");
@@ -177,7 +283,7 @@ enum ts_err ts_json_parse_task_request(const char *body, size_t len,
 			rc = invalid_field(err, "payload", "must be a JSON object");
 			goto out;
 		}
-		req->payload_json = cJSON_PrintUnformatted(item);
+		req->payload_json = item_text(body, "payload", item);
 		if (!req->payload_json) {
 			rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 			goto out;
@@ -261,12 +367,12 @@ static enum ts_err parse_headers(const cJSON *headers, struct ts_webhook_spec *s
 	return TS_OK;
 }
 
-static enum ts_err parse_data(const cJSON *data, struct ts_webhook_spec *spec,
-			      struct ts_error *err)
+static enum ts_err parse_data(const char *payload_json, const cJSON *data,
+			      struct ts_webhook_spec *spec, struct ts_error *err)
 {
 	const cJSON *field;
 
-	spec->data_json = cJSON_PrintUnformatted(data);
+	spec->data_json = item_text(payload_json, "data", data);
 	if (!spec->data_json)
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	if (!cJSON_IsObject(data))
@@ -313,7 +419,7 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 	}
 	item = cJSON_GetObjectItemCaseSensitive(root, "data");
 	if (item) {
-		rc = parse_data(item, spec, err);
+		rc = parse_data(payload_json, item, spec, err);
 		if (rc)
 			goto out;
 	}
@@ -379,9 +485,9 @@ static cJSON *task_to_json(const struct ts_task *t)
 
 	if (!obj)
 		return NULL;
-	payload = t->payload_json ? cJSON_Parse(t->payload_json) : NULL;
-	if (!payload)
-		payload = cJSON_CreateNull();
+	/* Stored payloads are valid JSON (checked on the way in and by the
+	 * column's JSON_VALID constraint): sent back verbatim, numbers intact. */
+	payload = t->payload_json ? cJSON_CreateRaw(t->payload_json) : cJSON_CreateNull();
 	if (!cJSON_AddStringToObject(obj, "task_id", t->id) ||
 	    !cJSON_AddStringToObject(obj, "action", ts_action_name(t->action)) ||
 	    !cJSON_AddItemToObject(obj, "payload", payload) ||

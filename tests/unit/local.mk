@@ -1,0 +1,52 @@
+# tests/unit/local.mk -- Check unit tests, one suite (one program) per
+# library module (included by Makefile.am; run by "make check").
+
+if HAVE_CHECK
+
+unit_tests = \
+	tests/unit/test_tstime \
+	tests/unit/test_validate \
+	tests/unit/test_json \
+	tests/unit/test_cursor \
+	tests/unit/test_conf \
+	tests/unit/test_router \
+	tests/unit/test_http
+
+check_PROGRAMS += $(unit_tests)
+TESTS += $(unit_tests)
+
+unit_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
+unit_ldadd = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(CHECK_LIBS)
+unit_api_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
+
+tests_unit_test_tstime_SOURCES = tests/unit/test_tstime.c
+tests_unit_test_tstime_CFLAGS = $(unit_cflags)
+tests_unit_test_tstime_LDADD = $(unit_ldadd)
+
+tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
+tests_unit_test_validate_CFLAGS = $(unit_cflags)
+tests_unit_test_validate_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_SOURCES = tests/unit/test_json.c
+tests_unit_test_json_CFLAGS = $(unit_cflags)
+tests_unit_test_json_LDADD = $(unit_ldadd)
+
+tests_unit_test_cursor_SOURCES = tests/unit/test_cursor.c
+tests_unit_test_cursor_CFLAGS = $(unit_cflags)
+tests_unit_test_cursor_LDADD = $(unit_ldadd)
+
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_CFLAGS = $(unit_cflags)
+tests_unit_test_conf_LDADD = $(unit_ldadd)
+
+tests_unit_test_router_SOURCES = tests/unit/test_router.c
+tests_unit_test_router_CPPFLAGS = $(unit_api_cppflags)
+tests_unit_test_router_CFLAGS = $(unit_cflags)
+tests_unit_test_router_LDADD = $(unit_ldadd)
+
+tests_unit_test_http_SOURCES = tests/unit/test_http.c
+tests_unit_test_http_CPPFLAGS = $(unit_api_cppflags)
+tests_unit_test_http_CFLAGS = $(unit_cflags)
+tests_unit_test_http_LDADD = $(unit_ldadd)
+
+endif
