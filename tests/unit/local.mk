@@ -10,7 +10,8 @@ unit_tests = \
 	tests/unit/test_cursor \
 	tests/unit/test_conf \
 	tests/unit/test_router \
-	tests/unit/test_http
+	tests/unit/test_http \
+	tests/unit/test_retry
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -48,5 +49,9 @@ tests_unit_test_http_SOURCES = tests/unit/test_http.c
 tests_unit_test_http_CPPFLAGS = $(unit_api_cppflags)
 tests_unit_test_http_CFLAGS = $(unit_cflags)
 tests_unit_test_http_LDADD = $(unit_ldadd)
+
+tests_unit_test_retry_SOURCES = tests/unit/test_retry.c
+tests_unit_test_retry_CFLAGS = $(unit_cflags) $(CURL_CFLAGS)
+tests_unit_test_retry_LDADD = src/lib/libwebhook.a $(unit_ldadd) $(CURL_LIBS)
 
 endif
