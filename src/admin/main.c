@@ -27,25 +27,14 @@ static void usage(FILE *out)
 		TS_CONF_DEFAULT_PATH);
 }
 
-static int cmd_migrate(const struct ts_conf *conf, int argc, char **argv)
+static int cmd_migrate(const struct ts_conf *conf, const char *sql_dir)
 {
-	static const struct option options[] = {
-		{ "sql-dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *sql_dir = conf->sql_dir;
 	struct ts_db *db = NULL;
 	struct ts_error err;
-	int from = 0, to = 0, opt, status = EXIT_FAILURE;
+	int from = 0, to = 0, status = EXIT_FAILURE;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:", options, NULL)) != -1) {
-		if (opt != 'd') {
-			usage(stderr);
-			return 2;
-		}
-		sql_dir = optarg;
-	}
+	if (!sql_dir)
+		sql_dir = conf->sql_dir;
 	ts_error_clear(&err);
 	if (ts_db_new(conf, &db, &err) != TS_OK ||
 	    ts_db_migrate(db, sql_dir, &from, &to, &err) != TS_OK) {
@@ -68,23 +57,25 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "sql-dir", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_arg = NULL;
+	const char *config_arg = NULL, *sql_dir = NULL;
 	struct ts_conf conf;
 	struct ts_error err;
 	int opt;
 
-	/* "+": stop at the command; its options are parsed by the command. */
-	while ((opt = getopt_long(argc, argv, "+c:hV", options, NULL)) != -1) {
+	/* Options may come before or after the command. */
+	while ((opt = getopt_long(argc, argv, "c:hVd:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_arg = optarg; break;
+		case 'd': sql_dir = optarg; break;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("tasksched-admin %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind >= argc) {
+	if (optind != argc - 1) {
 		usage(stderr);
 		return 2;
 	}
@@ -100,7 +91,7 @@ int main(int argc, char **argv)
 	ts_log_set_level(conf.log_level);
 
 	if (strcmp(command, "migrate") == 0)
-		return cmd_migrate(&conf, argc - optind, argv + optind);
+		return cmd_migrate(&conf, sql_dir);
 	if (strcmp(command, "check-config") == 0) {
 		printf("%s: ok\n", path);
 		return EXIT_SUCCESS;

@@ -142,9 +142,11 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 	if (resp->retry_after)
 		FCGX_FPrintF(out, "Retry-After: %u\r\n", resp->retry_after);
 	FCGX_PutS("\r\n", out);
-	if (len)
-		FCGX_PutStr(resp->body, (int)len, out);
-	FCGX_PutS("\n", out);
+	if (!resp->omit_body) {
+		if (len)
+			FCGX_PutStr(resp->body, (int)len, out);
+		FCGX_PutS("\n", out);
+	}
 	FCGX_Finish_r(&f->req);
 	f->active = false;
 }

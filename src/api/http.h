@@ -33,6 +33,7 @@ struct ts_http_response {
 	char link[TS_HTTP_PATH_MAX + 256];
 	bool replayed;                  /* Idempotent-Replayed: true */
 	unsigned retry_after;           /* seconds; 0 = none */
+	bool omit_body;                 /* HEAD: headers only */
 };
 
 void ts_http_response_init(struct ts_http_response *resp);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "api.h"
 #include "json.h"
@@ -29,8 +30,12 @@ void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		ts_http_error(resp, 404, &err);
 		return;
 	}
-	switch (ts_router_match(routes, sizeof(routes) / sizeof(routes[0]), req->method,
-				req->path, &route, param, resp->allow, sizeof(resp->allow))) {
+	/* HEAD is GET without the body (RFC 9110), for monitors and probes. */
+	bool head = strcmp(req->method, "HEAD") == 0;
+	resp->omit_body = head;
+	switch (ts_router_match(routes, sizeof(routes) / sizeof(routes[0]),
+				head ? "GET" : req->method, req->path, &route, param,
+				resp->allow, sizeof(resp->allow))) {
 	case TS_ROUTE_FOUND:
 		route->handler(api, req, param, resp);
 		return;

@@ -299,8 +299,11 @@ static bool add_time(struct ts_json_rows *rows, const char *key, ts_time_us t)
 }
 
 static bool add_run_row(struct ts_json_rows *rows, const struct ts_task_result *r,
-			const char *owner)
+			const char *owner, enum ts_task_status next)
 {
+	/* An attempt that would be retried but was the last one failed for good. */
+	enum ts_run_outcome shown = r->outcome == TS_RUN_RETRY && next == TS_STATUS_FAILED
+					    ? TS_RUN_FAILED : r->outcome;
 	char excerpt[TS_RUN_EXCERPT_MAX + 1];
 	const char *ex = NULL;
 
@@ -322,7 +325,7 @@ static bool add_run_row(struct ts_json_rows *rows, const struct ts_task_result *
 	       (r->started_at ? add_time(rows, "started_at", r->started_at)
 			      : ts_json_rows_str(rows, "started_at", NULL)) &&
 	       add_time(rows, "finished_at", r->finished_at) &&
-	       ts_json_rows_str(rows, "outcome", ts_run_outcome_name(r->outcome)) &&
+	       ts_json_rows_str(rows, "outcome", ts_run_outcome_name(shown)) &&
 	       (r->http_status ? ts_json_rows_int(rows, "http_status", r->http_status)
 			       : ts_json_rows_str(rows, "http_status", NULL)) &&
 	       ts_json_rows_str(rows, "error", r->error) &&
@@ -382,7 +385,7 @@ static enum ts_err build_finish_docs(const char *executor_id,
 		const struct ts_task_result *r = &results[i];
 		const char *owner = r->outcome == TS_RUN_LOST ? NULL : executor_id;
 		enum ts_task_status next = status_after(r);
-		if (!add_run_row(runs, r, owner) || !add_update_row(updates, r, owner, next))
+		if (!add_run_row(runs, r, owner, next) || !add_update_row(updates, r, owner, next))
 			goto nomem;
 		if (r->task->recurrence != TS_RECUR_NONE && next != TS_STATUS_SCHEDULED) {
 			if (!add_child_row(children, r->task, now))

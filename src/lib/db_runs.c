@@ -15,7 +15,7 @@ static const char sql_task_exists[] = "SELECT status FROM tasks WHERE id = ?";
 static const char sql_runs_list[] =
 	"SELECT attempt, executor_id, started_at, finished_at, outcome, http_status,"
 	" error, response_excerpt FROM task_runs WHERE task_id = ?"
-	" ORDER BY id LIMIT 10000";
+	" ORDER BY attempt, id LIMIT 10000";
 
 /* Granting another max_attempts attempts keeps the attempt numbers going
  * up, so a receiver de-duplicating on (task id, attempt) sees new numbers. */

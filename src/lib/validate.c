@@ -30,8 +30,9 @@ bool ts_validate_method(const char *method)
 {
 	static const char *const allowed[] = { "POST", "GET", "PUT", "PATCH", "DELETE" };
 
+	/* Methods are case-sensitive (RFC 9110): "post" is not POST. */
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
-		if (strcasecmp(method, allowed[i]) == 0)
+		if (strcmp(method, allowed[i]) == 0)
 			return true;
 	}
 	return false;
@@ -143,7 +144,7 @@ enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_er
 		return rc;
 	if (spec->method && !ts_validate_method(spec->method))
 		return invalid(err, "payload.method",
-			       "must be one of POST, GET, PUT, PATCH, DELETE");
+			       "must be one of POST, GET, PUT, PATCH, DELETE (upper case)");
 	if (spec->header_count > TS_WEBHOOK_HEADERS_MAX)
 		return invalid(err, "payload.headers", "has more than 64 headers");
 	for (size_t i = 0; i < spec->header_count; i++) {
@@ -175,6 +176,8 @@ enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_er
 		return missing(err, "payload.message");
 	if (!spec->recipient[0])
 		return invalid(err, "payload.recipient", "must not be empty");
+	if (!spec->message[0])
+		return invalid(err, "payload.message", "must not be empty");
 	if (strlen(spec->recipient) > TS_RECIPIENT_MAX)
 		return invalid(err, "payload.recipient", "is longer than 255 characters");
 	return TS_OK;

@@ -32,8 +32,8 @@ enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_er
  * "payload.url"). */
 enum ts_err ts_validate_url(const char *url, struct ts_error *err);
 
-/* True for a method webhooks may use: POST, GET, PUT, PATCH or DELETE, in
- * any letter case. */
+/* True for a method webhooks may use: POST, GET, PUT, PATCH or DELETE
+ * (methods are case-sensitive). */
 bool ts_validate_method(const char *method);
 
 #endif

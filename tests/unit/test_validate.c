@@ -290,10 +290,11 @@ END_TEST
 START_TEST(webhook_method)
 {
 	static const char *const ok[] = {
-		"POST", "GET", "PUT", "PATCH", "DELETE", "post", "get", "Put", "pAtCh", "delete",
+		"POST", "GET", "PUT", "PATCH", "DELETE",
 	};
+	/* Methods are case-sensitive (RFC 9110): "post" is another method. */
 	static const char *const bad[] = {
-		"HEAD", "OPTIONS", "TRACE", "CONNECT", "", "GET ", " GET", "GETS", "PO", "G\xc3\x89T",
+		"post", "get", "Put", "pAtCh", "delete", "HEAD", "OPTIONS", "TRACE", "CONNECT", "", "GET ", " GET", "GETS", "PO", "G\xc3\x89T",
 	};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -456,6 +457,8 @@ START_TEST(message_rules)
 		      "payload.recipient");
 	message_error("{\"recipient\":1,\"message\":\"m\"}", "invalid_field",
 		      "payload.recipient");
+	message_error("{\"recipient\":\"r\",\"message\":\"\"}", "invalid_field",
+		      "payload.message");
 	message_error("{\"recipient\":null,\"message\":\"m\"}", "invalid_field",
 		      "payload.recipient");
 	message_error("{\"recipient\":\"r\",\"message\":1}", "invalid_field", "payload.message");
@@ -479,7 +482,7 @@ END_TEST
 START_TEST(valid_webhook)
 {
 	static const char payload[] =
-		"{\"url\":\"https://example.com/hook\",\"method\":\"get\","
+		"{\"url\":\"https://example.com/hook\",\"method\":\"GET\","
 		"\"headers\":{\"Authorization\":\"Bearer x\"},\"data\":{\"a\":[1,{\"b\":null}]},"
 		"\"timeout_ms\":5000}";
 	char *body = fmt("{\"action\":\"webhook\",\"payload\":%s,"
