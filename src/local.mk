@@ -52,5 +52,8 @@ src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
 
 sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \
-	src/executor/executor.c src/executor/executor.h
-src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS)
+	src/executor/executor.c src/executor/executor.h \
+	src/executor/job.c src/executor/job.h \
+	src/executor/recorder.c src/executor/recorder.h
+src_tasksched_executor_CFLAGS = $(AM_CFLAGS) -pthread
+src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS) -lpthread

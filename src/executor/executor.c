@@ -16,8 +16,10 @@
 
 #include "db.h"
 #include "executor.h"
+#include "job.h"
 #include "json.h"
 #include "log.h"
+#include "recorder.h"
 #include "retry.h"
 #include "validate.h"
 #include "webhook.h"
@@ -35,73 +37,25 @@
  * already did before giving up. */
 #define RECORD_RETRY_MS 5000
 
-struct job {
-	struct ts_task task;
-	struct ts_task_result result;
-	char error[TS_RUN_ERROR_MAX];
-	char excerpt[TS_WEBHOOK_EXCERPT_MAX + 1];
-	struct ts_webhook_spec spec;
-	struct job *next;
-};
-
-struct job_queue {
-	struct job *head, *tail;
-	size_t count;
-};
-
 struct ts_executor {
 	const struct ts_conf *conf;
 	struct ts_db *db;
 	struct ts_webhook_pool *pool;
 	char id[65];
-	struct job_queue pending;     /* claimed, not started */
-	struct job_queue done;        /* finished, not recorded */
+	struct ts_job_queue pending;     /* claimed, not started */
+	struct ts_job_queue done;        /* finished, not handed to the recorder */
 	int64_t done_since;           /* monotonic time the oldest done job finished */
+	struct ts_recorder *recorder;
 	volatile sig_atomic_t stop;
 	bool db_failed;
 	struct ts_error db_err;
-	unsigned long succeeded, retried, failed;
 };
 
-static void queue_push(struct job_queue *q, struct job *j)
+static void wake_loop(void *arg)
 {
-	j->next = NULL;
-	if (q->tail)
-		q->tail->next = j;
-	else
-		q->head = j;
-	q->tail = j;
-	q->count++;
-}
+	struct ts_executor *ex = arg;
 
-static struct job *queue_pop(struct job_queue *q)
-{
-	struct job *j = q->head;
-
-	if (!j)
-		return NULL;
-	q->head = j->next;
-	if (!q->head)
-		q->tail = NULL;
-	q->count--;
-	return j;
-}
-
-static void job_free(struct job *j)
-{
-	if (!j)
-		return;
-	ts_task_cleanup(&j->task);
-	ts_webhook_spec_cleanup(&j->spec);
-	free(j);
-}
-
-static void queue_clear(struct job_queue *q)
-{
-	struct job *j;
-
-	while ((j = queue_pop(q)))
-		job_free(j);
+	ts_webhook_wakeup(ex->pool);
 }
 
 struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error *err)
@@ -132,8 +86,9 @@ void ts_executor_free(struct ts_executor *ex)
 {
 	if (!ex)
 		return;
-	queue_clear(&ex->pending);
-	queue_clear(&ex->done);
+	ts_recorder_free(ex->recorder, NULL, NULL);
+	ts_job_queue_clear(&ex->pending);
+	ts_job_queue_clear(&ex->done);
 	ts_webhook_pool_free(ex->pool);
 	ts_db_free(ex->db);
 	free(ex);
@@ -171,7 +126,7 @@ static void note_db_failure(struct ts_executor *ex, const struct ts_error *err)
 	ex->db_failed = true;
 }
 
-static void finish_job(struct ts_executor *ex, struct job *j, enum ts_run_outcome outcome)
+static void finish_job(struct ts_executor *ex, struct ts_job *j, enum ts_run_outcome outcome)
 {
 	j->result.task = &j->task;
 	j->result.outcome = outcome;
@@ -180,10 +135,10 @@ static void finish_job(struct ts_executor *ex, struct job *j, enum ts_run_outcom
 		j->result.finished_at = ts_time_now();
 	if (!ex->done.count)
 		ex->done_since = ts_time_monotonic_us();
-	queue_push(&ex->done, j);
+	ts_job_queue_push(&ex->done, j);
 }
 
-static void run_message(struct ts_executor *ex, struct job *j)
+static void run_message(struct ts_executor *ex, struct ts_job *j)
 {
 	struct ts_message_spec spec;
 	struct ts_error err;
@@ -201,7 +156,7 @@ static void run_message(struct ts_executor *ex, struct job *j)
 	finish_job(ex, j, TS_RUN_SUCCEEDED);
 }
 
-static void start_webhook(struct ts_executor *ex, struct job *j)
+static void start_webhook(struct ts_executor *ex, struct ts_job *j)
 {
 	struct ts_error err;
 	struct ts_webhook_request req;
@@ -236,7 +191,7 @@ static void collect_responses(struct ts_executor *ex)
 	struct ts_webhook_response r;
 
 	while (ts_webhook_next_done(ex->pool, &r)) {
-		struct job *j = r.user;
+		struct ts_job *j = r.user;
 		enum ts_retry_class cls = ts_retry_classify(r.http_status, r.transport_error);
 		enum ts_run_outcome outcome = TS_RUN_SUCCEEDED;
 
@@ -268,10 +223,10 @@ static void collect_responses(struct ts_executor *ex)
 /* Starts pending jobs while there is room in flight. */
 static void dispatch(struct ts_executor *ex)
 {
-	struct job *j;
+	struct ts_job *j;
 
 	while (ts_webhook_in_flight(ex->pool) < ex->conf->executor_concurrency &&
-	       (j = queue_pop(&ex->pending))) {
+	       (j = ts_job_queue_pop(&ex->pending))) {
 		if (j->task.action == TS_ACTION_MESSAGE)
 			run_message(ex, j);
 		else
@@ -279,43 +234,10 @@ static void dispatch(struct ts_executor *ex)
 	}
 }
 
-/* Writes the outcomes of finished jobs in one transaction. */
+/* Hands finished jobs to the recorder thread. */
 static void record(struct ts_executor *ex)
 {
-	struct ts_task_result *results;
-	struct ts_error err;
-	size_t n = ex->done.count, applied = 0, i = 0;
-	struct job *j;
-
-	if (n == 0)
-		return;
-	results = calloc(n, sizeof(*results));
-	if (!results) {
-		ts_log_error("out of memory recording outcomes");
-		return;
-	}
-	for (j = ex->done.head; j; j = j->next)
-		results[i++] = j->result;
-	ts_error_clear(&err);
-	if (ts_db_finish(ex->db, ex->id, results, n, &applied, &err) != TS_OK) {
-		note_db_failure(ex, &err);
-		free(results);
-		return;
-	}
-	if (applied < n)
-		ts_log_warning("%zu of %zu outcomes not applied: their lease had expired "
-			       "and another executor took them over", n - applied, n);
-	while ((j = queue_pop(&ex->done))) {
-		enum ts_run_outcome o = j->result.outcome;
-		if (o == TS_RUN_SUCCEEDED)
-			ex->succeeded++;
-		else if (o == TS_RUN_RETRY && j->task.attempts < j->task.max_attempts)
-			ex->retried++;
-		else
-			ex->failed++;
-		job_free(j);
-	}
-	free(results);
+	ts_recorder_submit(ex->recorder, &ex->done);
 }
 
 /* Gives back what was claimed and not started. */
@@ -324,7 +246,7 @@ static void release_pending(struct ts_executor *ex)
 	struct ts_task *tasks;
 	struct ts_error err;
 	size_t n = ex->pending.count, i = 0;
-	struct job *j;
+	struct ts_job *j;
 
 	if (n == 0)
 		return;
@@ -339,7 +261,7 @@ static void release_pending(struct ts_executor *ex)
 				       "their lease expires): %s", n, err.message);
 		free(tasks);
 	}
-	queue_clear(&ex->pending);
+	ts_job_queue_clear(&ex->pending);
 }
 
 /* Claims up to `limit` due tasks into the pending queue; returns how many. */
@@ -350,13 +272,17 @@ static size_t claim(struct ts_executor *ex, unsigned limit)
 	size_t count = 0, taken = 0;
 
 	ts_error_clear(&err);
+	int64_t t0 = ts_time_monotonic_us();
 	if (ts_db_claim_due(ex->db, ex->id, limit, ex->conf->executor_lease_seconds,
 			    &tasks, &count, &err) != TS_OK) {
 		note_db_failure(ex, &err);
 		return 0;
 	}
+	if (count)
+		ts_log_debug("claimed %zu tasks in %.1f ms", count,
+			     (double)(ts_time_monotonic_us() - t0) / 1000.0);
 	for (size_t i = 0; i < count; i++) {
-		struct job *j = calloc(1, sizeof(*j));
+		struct ts_job *j = calloc(1, sizeof(*j));
 		if (!j) {
 			ts_log_error("out of memory; task %s returns when its lease expires",
 				     tasks[i].id);
@@ -364,7 +290,7 @@ static size_t claim(struct ts_executor *ex, unsigned limit)
 		}
 		j->task = tasks[i];
 		ts_task_init(&tasks[i]); /* ownership moved to the job */
-		queue_push(&ex->pending, j);
+		ts_job_queue_push(&ex->pending, j);
 		taken++;
 	}
 	ts_task_array_free(tasks, count);
@@ -389,6 +315,9 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 	bool nothing_due = false;
 
 	ex->db_failed = false;
+	ex->recorder = ts_recorder_new(c, ex->id, wake_loop, ex, err);
+	if (!ex->recorder)
+		return err ? err->status : TS_ERR_INTERNAL;
 	for (;;) {
 		int64_t now = ts_time_monotonic_us();
 		bool ending = ex->stop || ex->db_failed ||
@@ -409,7 +338,10 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 				next_reap = now + REAP_INTERVAL_MS * TS_USEC_PER_MSEC;
 			}
 			size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
-			if (!ex->db_failed && now >= next_claim && busy < max_ahead) {
+			/* Refill only once the queue runs low: claiming a few rows
+			 * whenever one request finishes would cost a commit each. */
+			if (!ex->db_failed && now >= next_claim && busy < max_ahead &&
+			    ex->pending.count < c->executor_concurrency) {
 				size_t want = max_ahead - busy;
 				if (want > c->executor_batch_size)
 					want = c->executor_batch_size;
@@ -435,44 +367,53 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 		dispatch(ex);
 		collect_responses(ex);
 
+		/* A recorder that cannot write means the database is gone. */
+		struct ts_error rec_err;
+		if (!ex->db_failed && ts_recorder_failed(ex->recorder, &rec_err))
+			note_db_failure(ex, &rec_err);
 		bool idle = ex->pending.count == 0 && ts_webhook_in_flight(ex->pool) == 0;
 		if (ex->done.count &&
 		    (ex->done.count >= FLUSH_BATCH || idle || ending ||
-		     now - ex->done_since >= FLUSH_MS * TS_USEC_PER_MSEC)) {
+		     now - ex->done_since >= FLUSH_MS * TS_USEC_PER_MSEC))
+			record(ex);
+		if ((ending || (opts->once && nothing_due)) && idle && ex->done.count == 0) {
+			size_t backlog = ts_recorder_backlog(ex->recorder);
 			if (ex->db_failed && !record_deadline)
 				record_deadline = now + RECORD_RETRY_MS * TS_USEC_PER_MSEC;
-			record(ex);
+			if (backlog == 0 || (record_deadline && now >= record_deadline))
+				break;
 		}
-		if ((ending || (opts->once && nothing_due)) && idle &&
-		    (ex->done.count == 0 || (record_deadline && now >= record_deadline)))
-			break;
 
 		/* Sleep until the next thing to do. */
 		int64_t wake = now + poll_us;
 		if (!ending && !ex->db_failed)
 			wake = min64(wake, min64(next_claim, next_reap));
 		if (ex->done.count)
-			wake = min64(wake, ex->db_failed ? now + 200 * TS_USEC_PER_MSEC
-							 : ex->done_since + FLUSH_MS * TS_USEC_PER_MSEC);
+			wake = min64(wake, ex->done_since + FLUSH_MS * TS_USEC_PER_MSEC);
 		if (!opts->once && !ending)
 			wake = min64(wake, now + (opts->end_at - ts_time_now()));
 		int64_t wait_us = wake - ts_time_monotonic_us();
 		int timeout_ms = wait_us <= 0 ? 0 : (int)((wait_us + 999) / 1000);
-		if (ending && !idle)
-			timeout_ms = timeout_ms < 100 ? timeout_ms : 100;
+		if (ending || (opts->once && nothing_due))
+			timeout_ms = timeout_ms < 50 ? timeout_ms : 50;
 		ts_error_clear(err);
 		if (ts_webhook_wait(ex->pool, timeout_ms, err) != TS_OK)
 			return err->status;
 		collect_responses(ex);
 	}
+
+	size_t dropped = 0;
+	struct ts_recorder_stats st;
+	ts_recorder_free(ex->recorder, &st, &dropped);
+	ex->recorder = NULL;
 	ts_log_info("run done: %lu succeeded, %lu to be retried, %lu failed",
-		    ex->succeeded, ex->retried, ex->failed);
+		    st.succeeded, st.retried, st.failed);
+	if (dropped)
+		ts_log_error("%zu outcomes could not be recorded; those tasks run again "
+			     "when their lease expires", dropped);
 	if (ex->db_failed) {
 		if (err)
 			*err = ex->db_err;
-		if (ex->done.count)
-			ts_log_error("%zu outcomes could not be recorded; those tasks run again "
-				     "when their lease expires", ex->done.count);
 		return ex->db_err.status ? ex->db_err.status : TS_ERR_UNAVAILABLE;
 	}
 	return TS_OK;

@@ -39,6 +39,13 @@ void db_disconnect(struct ts_db *db)
 			mysql_stmt_close(db->stmts[i]);
 		db->stmts[i] = NULL;
 	}
+	for (int i = 0; i < SIZED_COUNT_; i++) {
+		for (int n = 0; n <= DB_SIZED_MAX; n++) {
+			if (db->sized[i][n])
+				mysql_stmt_close(db->sized[i][n]);
+			db->sized[i][n] = NULL;
+		}
+	}
 	if (db->conn)
 		mysql_close(db->conn);
 	db->conn = NULL;
@@ -170,6 +177,42 @@ MYSQL_STMT *db_stmt(struct ts_db *db, enum db_stmt_id id, const char *sql,
 		return NULL;
 	}
 	db->stmts[id] = stmt;
+	return stmt;
+}
+
+MYSQL_STMT *db_stmt_sized(struct ts_db *db, enum db_sized_id id, unsigned n,
+			  char *(*build)(unsigned n), struct ts_error *err)
+{
+	MYSQL_STMT *stmt;
+	char *sql;
+
+	if (n < 1 || n > DB_SIZED_MAX) {
+		ts_error_set(err, TS_ERR_INTERNAL, "internal", NULL, "bad statement size %u", n);
+		return NULL;
+	}
+	if (db_connect(db, err) != TS_OK)
+		return NULL;
+	if (db->sized[id][n])
+		return db->sized[id][n];
+	sql = build(n);
+	if (!sql) {
+		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+		return NULL;
+	}
+	stmt = mysql_stmt_init(db->conn);
+	if (!stmt) {
+		free(sql);
+		db_fail(db, NULL, "prepare", err);
+		return NULL;
+	}
+	if (mysql_stmt_prepare(stmt, sql, strlen(sql))) {
+		free(sql);
+		db_fail(db, stmt, "prepare", err);
+		mysql_stmt_close(stmt);
+		return NULL;
+	}
+	free(sql);
+	db->sized[id][n] = stmt;
 	return stmt;
 }
 

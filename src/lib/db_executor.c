@@ -24,14 +24,25 @@ static const char sql_claim_select[] =
 	" ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
 /* While running, due_at is the lease expiry: the reaper and the claim
- * share the (status, due_at) index. */
-static const char sql_claim_update[] =
-	"UPDATE tasks t JOIN " JT_IDS " ON t.id = j.id"
-	" SET t.status = 'running', t.attempts = t.attempts + 1,"
-	" t.lease_owner = ?, t.claimed_at = NOW(6),"
-	" t.lease_expires_at = NOW(6) + INTERVAL ? SECOND,"
-	" t.due_at = NOW(6) + INTERVAL ? SECOND, t.updated_at = NOW(6)"
-	" WHERE t.status = 'scheduled'";
+ * share the (status, due_at) index (see sql_claim_update_in_head). */
+
+/* Statements on a list of ids bind a fixed number of them, padding with the
+ * last id (IN ignores repeats): one prepared statement serves any batch,
+ * and a plain IN list costs MariaDB about half of a JSON_TABLE join. */
+#define ID_CHUNK 100
+
+static const char sql_claim_update_in_head[] =
+	"UPDATE tasks SET status = 'running', attempts = attempts + 1,"
+	" lease_owner = ?, claimed_at = NOW(6),"
+	" lease_expires_at = NOW(6) + INTERVAL ? SECOND,"
+	" due_at = NOW(6) + INTERVAL ? SECOND, updated_at = NOW(6)"
+	" WHERE status = 'scheduled' AND id IN (";
+
+static const char sql_finish_completed_in_head[] =
+	"UPDATE tasks SET status = 'completed', error_message = NULL,"
+	" lease_owner = NULL, claimed_at = NULL, lease_expires_at = NULL,"
+	" updated_at = NOW(6)"
+	" WHERE status = 'running' AND lease_owner = ? AND id IN (";
 
 static const char sql_next_due[] =
 	"SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), MIN(due_at)) FROM tasks"
@@ -142,14 +153,66 @@ static void bind_json(MYSQL_BIND *b, const char *json, unsigned long *len)
 	b->buffer_type = MYSQL_TYPE_BLOB;
 }
 
+/* Prepares (once per connection) `head` followed by ID_CHUNK placeholders. */
+static MYSQL_STMT *in_list_stmt(struct ts_db *db, enum db_stmt_id id, const char *head,
+				struct ts_error *err)
+{
+	size_t len = strlen(head) + ID_CHUNK * 2 + 2;
+	char *sql, *p;
+	MYSQL_STMT *stmt;
+
+	if (db_connect(db, err) != TS_OK)
+		return NULL;
+	if (db->stmts[id])
+		return db->stmts[id];
+	sql = malloc(len);
+	if (!sql) {
+		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+		return NULL;
+	}
+	p = sql + sprintf(sql, "%s", head);
+	for (int i = 0; i < ID_CHUNK; i++)
+		p += sprintf(p, i ? ",?" : "?");
+	sprintf(p, ")");
+	stmt = db_stmt(db, id, sql, err);
+	free(sql);
+	return stmt;
+}
+
+/* Runs an IN-list statement over `count` ids in chunks; the `nfixed` binds
+ * of `fixed` come first. *affected sums the rows changed. */
+static enum ts_err exec_in_list(struct ts_db *db, MYSQL_STMT *stmt, const MYSQL_BIND *fixed,
+				unsigned nfixed, const char *const *ids, size_t count,
+				unsigned long long *affected, const char *what,
+				struct ts_error *err)
+{
+	MYSQL_BIND b[4 + ID_CHUNK];
+	unsigned long len[ID_CHUNK];
+	enum ts_err rc = TS_OK;
+
+	*affected = 0;
+	memcpy(b, fixed, nfixed * sizeof(*b));
+	for (size_t start = 0; start < count && rc == TS_OK; start += ID_CHUNK) {
+		unsigned long long n = 0;
+		for (size_t i = 0; i < ID_CHUNK; i++) {
+			size_t k = start + i < count ? start + i : count - 1;
+			db_bind_str(&b[nfixed + i], ids[k], &len[i]);
+		}
+		rc = db_exec_stmt(db, stmt, b, &n, what, err);
+		*affected += n;
+	}
+	return rc;
+}
+
 static enum ts_err claim_due(struct ts_db *db, const char *executor_id, unsigned limit,
 			     unsigned lease_seconds, struct ts_task **tasks, size_t *count,
 			     struct ts_error *err)
 {
 	MYSQL_BIND in[4];
 	unsigned long len[2];
+	unsigned long long affected = 0;
 	struct db_task_row row;
-	char *json = NULL;
+	const char **ids;
 	MYSQL_STMT *sel, *upd;
 	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
 
@@ -158,7 +221,7 @@ static enum ts_err claim_due(struct ts_db *db, const char *executor_id, unsigned
 	if (rc)
 		return rc;
 	sel = db_stmt(db, STMT_CLAIM_SELECT, sql_claim_select, err);
-	upd = sel ? db_stmt(db, STMT_CLAIM_UPDATE, sql_claim_update, err) : NULL;
+	upd = sel ? in_list_stmt(db, STMT_CLAIM_UPDATE_IN, sql_claim_update_in_head, err) : NULL;
 	if (!upd) {
 		rc = err ? err->status : TS_ERR_DB;
 		goto fail;
@@ -174,17 +237,18 @@ static enum ts_err claim_due(struct ts_db *db, const char *executor_id, unsigned
 	if (*count == 0)
 		return db_exec(db, "COMMIT", err);
 
-	json = ids_json(*tasks, *count);
-	if (!json) {
+	ids = calloc(*count, sizeof(*ids));
+	if (!ids) {
 		rc = no_memory(err);
 		goto fail;
 	}
-	bind_json(&in[0], json, &len[0]);
-	db_bind_str(&in[1], executor_id, &len[1]);
+	for (size_t i = 0; i < *count; i++)
+		ids[i] = (*tasks)[i].id;
+	db_bind_str(&in[0], executor_id, &len[0]);
+	db_bind_uint(&in[1], &lease_seconds);
 	db_bind_uint(&in[2], &lease_seconds);
-	db_bind_uint(&in[3], &lease_seconds);
-	rc = db_exec_stmt(db, upd, in, NULL, "claim update", err);
-	free(json);
+	rc = exec_in_list(db, upd, in, 3, ids, *count, &affected, "claim update", err);
+	free(ids);
 	if (rc == TS_OK)
 		rc = db_exec(db, "COMMIT", err);
 	if (rc)
@@ -277,18 +341,30 @@ static enum ts_task_status status_after(const struct ts_task_result *r)
 	return TS_STATUS_FAILED;
 }
 
-/* The three JSON documents of a finish: run rows, task updates, children. */
-struct finish_docs {
-	char *runs, *updates, *children;
-	bool any_children;
+/* What a finish writes, prepared before the transaction opens. Plain
+ * completions, the bulk of any batch, take the cheapest statements: a
+ * multi-row VALUES insert of their runs and an IN-list update; the rest
+ * (retries, failures, lost attempts, children) travel as JSON documents. */
+struct finish_plan {
+	const struct ts_task_result *results;
+	size_t count;
+	const char *owner;              /* NULL when the reaper reports lost attempts */
+	enum ts_task_status *next;      /* each task's status afterwards */
+	const char **completed;         /* ids of plain completions */
+	size_t completed_count;
+	char *runs;                     /* JSON run rows (reaper only) */
+	char *updates;                  /* JSON of the other status changes, or NULL */
+	char *children;                 /* JSON of next occurrences, or NULL */
 };
 
-static void finish_docs_free(struct finish_docs *d)
+static void finish_plan_free(struct finish_plan *p)
 {
-	free(d->runs);
-	free(d->updates);
-	free(d->children);
-	memset(d, 0, sizeof(*d));
+	free(p->next);
+	free(p->completed);
+	free(p->runs);
+	free(p->updates);
+	free(p->children);
+	memset(p, 0, sizeof(*p));
 }
 
 static bool add_time(struct ts_json_rows *rows, const char *key, ts_time_us t)
@@ -298,38 +374,58 @@ static bool add_time(struct ts_json_rows *rows, const char *key, ts_time_us t)
 	return ts_json_rows_str(rows, key, ts_time_format_sql(t, buf));
 }
 
-static bool add_run_row(struct ts_json_rows *rows, const struct ts_task_result *r,
-			const char *owner, enum ts_task_status next)
+/* An attempt that would be retried but was the last one failed for good. */
+static enum ts_run_outcome shown_outcome(const struct ts_task_result *r,
+					 enum ts_task_status next)
 {
-	/* An attempt that would be retried but was the last one failed for good. */
-	enum ts_run_outcome shown = r->outcome == TS_RUN_RETRY && next == TS_STATUS_FAILED
-					    ? TS_RUN_FAILED : r->outcome;
-	char excerpt[TS_RUN_EXCERPT_MAX + 1];
-	const char *ex = NULL;
+	return r->outcome == TS_RUN_RETRY && next == TS_STATUS_FAILED ? TS_RUN_FAILED
+								       : r->outcome;
+}
 
-	if (r->excerpt) {
-		/* Bounded, and cut on a character boundary so it stays UTF-8. */
-		size_t n = strlen(r->excerpt);
-		if (n > TS_RUN_EXCERPT_MAX)
-			n = TS_RUN_EXCERPT_MAX;
-		while (n > 0 && !ts_json_is_utf8(r->excerpt, n))
-			n--;
-		memcpy(excerpt, r->excerpt, n);
-		excerpt[n] = '\0';
-		ex = excerpt;
+/* Copies at most TS_RUN_EXCERPT_MAX bytes of `text`, cut so that it stays
+ * UTF-8 (other bytes become '?'). */
+static void bounded_excerpt(const char *text, char out[TS_RUN_EXCERPT_MAX + 1])
+{
+	size_t n = strlen(text);
+
+	if (n > TS_RUN_EXCERPT_MAX)
+		n = TS_RUN_EXCERPT_MAX;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	if (ts_json_is_utf8(out, n))
+		return;
+	/* Drop a character cut in half at the end, then mask what is left. */
+	size_t keep = n;
+	while (keep > 0 && keep > n - 4 && !ts_json_is_utf8(out, keep))
+		keep--;
+	if (keep > 0 && ts_json_is_utf8(out, keep)) {
+		out[keep] = '\0';
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)out[i] >= 0x80)
+			out[i] = '?';
+	}
+}
+
+static bool add_run_row(struct ts_json_rows *rows, const struct ts_task_result *r,
+			enum ts_task_status next)
+{
+	char excerpt[TS_RUN_EXCERPT_MAX + 1];
+
+	if (r->excerpt)
+		bounded_excerpt(r->excerpt, excerpt);
 	return ts_json_rows_add(rows) &&
 	       ts_json_rows_str(rows, "id", r->task->id) &&
 	       ts_json_rows_int(rows, "attempt", r->task->attempts) &&
-	       ts_json_rows_str(rows, "owner", owner) &&
 	       (r->started_at ? add_time(rows, "started_at", r->started_at)
 			      : ts_json_rows_str(rows, "started_at", NULL)) &&
 	       add_time(rows, "finished_at", r->finished_at) &&
-	       ts_json_rows_str(rows, "outcome", ts_run_outcome_name(shown)) &&
+	       ts_json_rows_str(rows, "outcome", ts_run_outcome_name(shown_outcome(r, next))) &&
 	       (r->http_status ? ts_json_rows_int(rows, "http_status", r->http_status)
 			       : ts_json_rows_str(rows, "http_status", NULL)) &&
 	       ts_json_rows_str(rows, "error", r->error) &&
-	       ts_json_rows_str(rows, "excerpt", ex);
+	       ts_json_rows_str(rows, "excerpt", r->excerpt ? excerpt : NULL);
 }
 
 static bool add_update_row(struct ts_json_rows *rows, const struct ts_task_result *r,
@@ -368,39 +464,64 @@ static bool add_child_row(struct ts_json_rows *rows, const struct ts_task *t, ts
 	       add_time(rows, "run_at", next);
 }
 
-static enum ts_err build_finish_docs(const char *executor_id,
-				     const struct ts_task_result *results, size_t count,
-				     struct finish_docs *d, struct ts_error *err)
+/* Prints `rows` into *out when it has any row; leaves *out NULL otherwise. */
+static bool print_rows(struct ts_json_rows *rows, size_t n, char **out)
+{
+	*out = NULL;
+	if (n == 0)
+		return true;
+	*out = ts_json_rows_print(rows);
+	return *out != NULL;
+}
+
+static enum ts_err plan_finish(const char *owner, const struct ts_task_result *results,
+			       size_t count, struct finish_plan *p, struct ts_error *err)
 {
 	struct ts_json_rows *runs = ts_json_rows_new();
 	struct ts_json_rows *updates = ts_json_rows_new();
 	struct ts_json_rows *children = ts_json_rows_new();
+	size_t nruns = 0, nupdates = 0, nchildren = 0;
 	ts_time_us now = ts_time_now();
 	enum ts_err rc = TS_OK;
 
-	memset(d, 0, sizeof(*d));
-	if (!runs || !updates || !children)
+	memset(p, 0, sizeof(*p));
+	p->results = results;
+	p->count = count;
+	p->owner = owner;
+	p->next = calloc(count, sizeof(*p->next));
+	p->completed = calloc(count, sizeof(*p->completed));
+	if (!runs || !updates || !children || !p->next || !p->completed)
 		goto nomem;
 	for (size_t i = 0; i < count; i++) {
 		const struct ts_task_result *r = &results[i];
-		const char *owner = r->outcome == TS_RUN_LOST ? NULL : executor_id;
 		enum ts_task_status next = status_after(r);
-		if (!add_run_row(runs, r, owner, next) || !add_update_row(updates, r, owner, next))
-			goto nomem;
+		p->next[i] = next;
+		/* Lost attempts name their executor and start time from the
+		 * row itself, so they go through the JSON insert. */
+		if (!owner) {
+			if (!add_run_row(runs, r, next))
+				goto nomem;
+			nruns++;
+		}
+		if (owner && next == TS_STATUS_COMPLETED) {
+			p->completed[p->completed_count++] = r->task->id;
+		} else {
+			if (!add_update_row(updates, r, owner, next))
+				goto nomem;
+			nupdates++;
+		}
 		if (r->task->recurrence != TS_RECUR_NONE && next != TS_STATUS_SCHEDULED) {
 			if (!add_child_row(children, r->task, now))
 				goto nomem;
-			d->any_children = true;
+			nchildren++;
 		}
 	}
-	d->runs = ts_json_rows_print(runs);
-	d->updates = ts_json_rows_print(updates);
-	d->children = ts_json_rows_print(children);
-	if (!d->runs || !d->updates || !d->children)
+	if (!print_rows(runs, nruns, &p->runs) || !print_rows(updates, nupdates, &p->updates) ||
+	    !print_rows(children, nchildren, &p->children))
 		goto nomem;
 	goto out;
 nomem:
-	finish_docs_free(d);
+	finish_plan_free(p);
 	rc = no_memory(err);
 out:
 	ts_json_rows_free(runs);
@@ -409,52 +530,156 @@ out:
 	return rc;
 }
 
+#define RUN_COLUMNS 9
+
+static char *runs_insert_sql(unsigned n)
+{
+	static const char head[] =
+		"INSERT INTO task_runs (task_id, attempt, executor_id, started_at,"
+		" finished_at, outcome, http_status, error, response_excerpt) VALUES ";
+	static const char row[] = "(?,?,?,?,?,?,?,?,?)";
+	char *sql = malloc(sizeof(head) + n * sizeof(row) + 1);
+
+	if (!sql)
+		return NULL;
+	char *p = sql + sprintf(sql, "%s", head);
+	for (unsigned i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", row);
+	return sql;
+}
+
+/* Storage behind the binds of one row of the VALUES insert. */
+struct run_row_binds {
+	unsigned long len[RUN_COLUMNS];
+	my_bool is_null[RUN_COLUMNS];
+	int attempt, http_status;
+	MYSQL_TIME started, finished;
+	char excerpt[TS_RUN_EXCERPT_MAX + 1];
+	char error[TS_RUN_ERROR_MAX];
+};
+
+/* Inserts the run rows of an executor's own attempts, DB_SIZED_MAX at a
+ * time. */
+static enum ts_err insert_runs(struct ts_db *db, const struct finish_plan *p,
+			       struct ts_error *err)
+{
+	MYSQL_BIND *b = calloc(DB_SIZED_MAX * RUN_COLUMNS, sizeof(*b));
+	struct run_row_binds *rb = calloc(DB_SIZED_MAX, sizeof(*rb));
+	enum ts_err rc = TS_OK;
+
+	if (!b || !rb) {
+		rc = no_memory(err);
+		goto out;
+	}
+	for (size_t start = 0; start < p->count && rc == TS_OK; start += DB_SIZED_MAX) {
+		unsigned n = (unsigned)(p->count - start < DB_SIZED_MAX ? p->count - start
+									 : DB_SIZED_MAX);
+		MYSQL_STMT *stmt = db_stmt_sized(db, SIZED_RUNS_INSERT, n, runs_insert_sql, err);
+		if (!stmt) {
+			rc = err ? err->status : TS_ERR_DB;
+			break;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			const struct ts_task_result *r = &p->results[start + i];
+			struct run_row_binds *x = &rb[i];
+			MYSQL_BIND *c = &b[i * RUN_COLUMNS];
+			enum ts_run_outcome o = shown_outcome(r, p->next[start + i]);
+
+			x->attempt = r->task->attempts;
+			x->http_status = r->http_status;
+			snprintf(x->error, sizeof(x->error), "%s", r->error ? r->error : "");
+			if (r->excerpt)
+				bounded_excerpt(r->excerpt, x->excerpt);
+			db_bind_str(&c[0], r->task->id, &x->len[0]);
+			db_bind_int(&c[1], &x->attempt);
+			db_bind_str(&c[2], p->owner, &x->len[2]);
+			db_bind_time(&c[3], &x->started, r->started_at ? r->started_at : r->finished_at);
+			db_bind_time(&c[4], &x->finished, r->finished_at);
+			db_bind_str(&c[5], ts_run_outcome_name(o), &x->len[5]);
+			db_bind_int(&c[6], &x->http_status);
+			x->is_null[6] = r->http_status == 0;
+			c[6].is_null = &x->is_null[6];
+			db_bind_str_or_null(&c[7], r->error ? x->error : NULL, &x->len[7], &x->is_null[7]);
+			db_bind_str_or_null(&c[8], r->excerpt ? x->excerpt : NULL, &x->len[8],
+					    &x->is_null[8]);
+		}
+		rc = db_exec_stmt(db, stmt, b, NULL, "record runs", err);
+	}
+out:
+	free(b);
+	free(rb);
+	return rc;
+}
+
 /* Applies a finish inside the caller's transaction. */
-static enum ts_err apply_finish(struct ts_db *db, const struct finish_docs *d,
+static enum ts_err apply_finish(struct ts_db *db, const struct finish_plan *p,
 				size_t *applied, struct ts_error *err)
 {
 	MYSQL_BIND in[1];
 	unsigned long len;
 	unsigned long long affected = 0;
-	MYSQL_STMT *runs = db_stmt(db, STMT_FINISH_RUNS, sql_finish_runs, err);
-	MYSQL_STMT *upd = runs ? db_stmt(db, STMT_FINISH_UPDATE, sql_finish_update, err) : NULL;
-	MYSQL_STMT *kids = upd ? db_stmt(db, STMT_FINISH_CHILDREN, sql_finish_children, err) : NULL;
+	MYSQL_STMT *stmt;
 	enum ts_err rc;
 
-	if (!kids)
-		return err ? err->status : TS_ERR_DB;
-	bind_json(&in[0], d->runs, &len);
-	rc = db_exec_stmt(db, runs, in, NULL, "record runs", err);
+	*applied = 0;
+	if (p->runs) {
+		stmt = db_stmt(db, STMT_FINISH_RUNS, sql_finish_runs, err);
+		if (!stmt)
+			return err ? err->status : TS_ERR_DB;
+		bind_json(&in[0], p->runs, &len);
+		rc = db_exec_stmt(db, stmt, in, NULL, "record lost runs", err);
+	} else {
+		rc = insert_runs(db, p, err);
+	}
 	if (rc)
 		return rc;
-	bind_json(&in[0], d->updates, &len);
-	rc = db_exec_stmt(db, upd, in, &affected, "finish tasks", err);
-	if (rc)
-		return rc;
-	*applied = (size_t)affected;
-	if (!d->any_children)
+	if (p->completed_count) {
+		stmt = in_list_stmt(db, STMT_FINISH_COMPLETED_IN, sql_finish_completed_in_head, err);
+		if (!stmt)
+			return err ? err->status : TS_ERR_DB;
+		db_bind_str(&in[0], p->owner, &len);
+		rc = exec_in_list(db, stmt, in, 1, p->completed, p->completed_count, &affected,
+				  "complete tasks", err);
+		if (rc)
+			return rc;
+		*applied += (size_t)affected;
+	}
+	if (p->updates) {
+		stmt = db_stmt(db, STMT_FINISH_UPDATE, sql_finish_update, err);
+		if (!stmt)
+			return err ? err->status : TS_ERR_DB;
+		bind_json(&in[0], p->updates, &len);
+		rc = db_exec_stmt(db, stmt, in, &affected, "finish tasks", err);
+		if (rc)
+			return rc;
+		*applied += (size_t)affected;
+	}
+	if (!p->children)
 		return TS_OK;
-	bind_json(&in[0], d->children, &len);
-	return db_exec_stmt(db, kids, in, NULL, "schedule next occurrences", err);
+	stmt = db_stmt(db, STMT_FINISH_CHILDREN, sql_finish_children, err);
+	if (!stmt)
+		return err ? err->status : TS_ERR_DB;
+	bind_json(&in[0], p->children, &len);
+	return db_exec_stmt(db, stmt, in, NULL, "schedule next occurrences", err);
 }
 
 enum ts_err ts_db_finish(struct ts_db *db, const char *executor_id,
 			 const struct ts_task_result *results, size_t count,
 			 size_t *applied, struct ts_error *err)
 {
-	struct finish_docs docs;
+	struct finish_plan plan;
 	enum ts_err rc;
 
 	*applied = 0;
 	if (count == 0)
 		return TS_OK;
-	rc = build_finish_docs(executor_id, results, count, &docs, err);
+	rc = plan_finish(executor_id, results, count, &plan, err);
 	if (rc)
 		return rc;
 	for (int attempt = 0;; attempt++) {
 		rc = db_exec(db, "START TRANSACTION", err);
 		if (rc == TS_OK)
-			rc = apply_finish(db, &docs, applied, err);
+			rc = apply_finish(db, &plan, applied, err);
 		if (rc == TS_OK)
 			rc = db_exec(db, "COMMIT", err);
 		if (rc)
@@ -462,7 +687,7 @@ enum ts_err ts_db_finish(struct ts_db *db, const char *executor_id,
 		if (!db_retry_stale(db, rc, attempt))
 			break;
 	}
-	finish_docs_free(&docs);
+	finish_plan_free(&plan);
 	return rc;
 }
 
@@ -503,7 +728,7 @@ static enum ts_err reap_expired(struct ts_db *db, unsigned limit, size_t *reaped
 	struct db_task_row row;
 	struct ts_task *tasks = NULL;
 	struct ts_task_result *results = NULL;
-	struct finish_docs docs = { 0 };
+	struct finish_plan plan = { 0 };
 	size_t count = 0, applied = 0;
 	ts_time_us now = ts_time_now();
 	MYSQL_STMT *sel, *purge;
@@ -537,9 +762,9 @@ static enum ts_err reap_expired(struct ts_db *db, unsigned limit, size_t *reaped
 		results[i].finished_at = now;
 		results[i].retry_at = now;
 	}
-	rc = build_finish_docs(NULL, results, count, &docs, err);
+	rc = plan_finish(NULL, results, count, &plan, err);
 	if (rc == TS_OK)
-		rc = apply_finish(db, &docs, &applied, err);
+		rc = apply_finish(db, &plan, &applied, err);
 out:
 	if (rc == TS_OK) {
 		purge = db_stmt(db, STMT_IDEM_PURGE, sql_idem_purge, err);
@@ -551,7 +776,7 @@ out:
 	if (rc)
 		db_rollback_quietly(db);
 	*reaped = rc ? 0 : count;
-	finish_docs_free(&docs);
+	finish_plan_free(&plan);
 	free(results);
 	ts_task_array_free(tasks, count);
 	return rc;

@@ -33,13 +33,23 @@ enum db_stmt_id {
 	STMT_RELEASE,
 	STMT_REAP_SELECT,
 	STMT_IDEM_PURGE,
+	STMT_CLAIM_UPDATE_IN,
+	STMT_FINISH_COMPLETED_IN,
 	STMT_COUNT_
 };
+
+/* Statements prepared once per row count (multi-row VALUES lists). */
+enum db_sized_id {
+	SIZED_RUNS_INSERT,
+	SIZED_COUNT_
+};
+#define DB_SIZED_MAX 64
 
 struct ts_db {
 	struct ts_conf conf;
 	MYSQL *conn;                         /* NULL while disconnected */
 	MYSQL_STMT *stmts[STMT_COUNT_];      /* prepared on first use */
+	MYSQL_STMT *sized[SIZED_COUNT_][DB_SIZED_MAX + 1];
 	unsigned last_errno;                 /* of the last failure */
 	bool fresh;                          /* connected during this call */
 };
@@ -56,6 +66,11 @@ void db_disconnect(struct ts_db *db);
  * gone). Connects first when needed. */
 MYSQL_STMT *db_stmt(struct ts_db *db, enum db_stmt_id id, const char *sql,
 		    struct ts_error *err);
+
+/* The statement `id` for `n` rows (1..DB_SIZED_MAX), preparing the text
+ * `build(n)` returns (heap, freed here) on first use. */
+MYSQL_STMT *db_stmt_sized(struct ts_db *db, enum db_sized_id id, unsigned n,
+			  char *(*build)(unsigned n), struct ts_error *err);
 
 /* Turns the failure of the last call on `db->conn` (stmt == NULL) or on
  * `stmt` into a status: TS_ERR_UNAVAILABLE (and a dropped connection) when

@@ -1,0 +1,230 @@
+/* recorder.c -- writes the outcomes of finished jobs to the database on a
+ * thread of its own, so that the requests of the next tasks go out while
+ * the last ones are being committed. */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "recorder.h"
+
+/* Outcomes written per transaction at most: bounded statement sizes and
+ * lock times, still few commits. */
+#define RECORD_BATCH_MAX 1024
+/* Pause between attempts while the database is away. */
+#define RETRY_PAUSE_MS 200
+
+struct ts_recorder {
+	struct ts_db *db;                  /* used by the thread only */
+	char executor_id[65];
+	void (*wake)(void *);
+	void *wake_arg;
+	pthread_t thread;
+	bool started;
+
+	pthread_mutex_t mu;                /* guards everything below */
+	pthread_cond_t cv;
+	struct ts_job_queue queue;         /* handed over, not yet taken */
+	size_t busy;                       /* taken, being written */
+	bool stopping;
+	bool failed;
+	struct ts_error first_err;
+	struct ts_recorder_stats stats;
+};
+
+static void count_outcomes(struct ts_recorder_stats *st, const struct ts_job_queue *q)
+{
+	for (const struct ts_job *j = q->head; j; j = j->next) {
+		enum ts_run_outcome o = j->result.outcome;
+		if (o == TS_RUN_SUCCEEDED)
+			st->succeeded++;
+		else if (o == TS_RUN_RETRY && j->task.attempts < j->task.max_attempts)
+			st->retried++;
+		else
+			st->failed++;
+	}
+}
+
+/* Writes `batch` in one transaction; TS_OK or the database's error. */
+static enum ts_err write_batch(struct ts_recorder *rec, struct ts_job_queue *batch,
+			       size_t *applied, struct ts_error *err)
+{
+	struct ts_task_result *results = calloc(batch->count, sizeof(*results));
+	size_t i = 0;
+	enum ts_err rc;
+
+	if (!results)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	for (const struct ts_job *j = batch->head; j; j = j->next)
+		results[i++] = j->result;
+	rc = ts_db_finish(rec->db, rec->executor_id, results, batch->count, applied, err);
+	free(results);
+	return rc;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void *recorder_main(void *arg)
+{
+	struct ts_recorder *rec = arg;
+
+	pthread_mutex_lock(&rec->mu);
+	for (;;) {
+		while (!rec->queue.count && !rec->stopping)
+			pthread_cond_wait(&rec->cv, &rec->mu);
+		if (!rec->queue.count)
+			break;
+		/* Take up to a batch, oldest first. */
+		struct ts_job_queue batch = { 0 };
+		while (batch.count < RECORD_BATCH_MAX && rec->queue.count)
+			ts_job_queue_push(&batch, ts_job_queue_pop(&rec->queue));
+		rec->busy = batch.count;
+		pthread_mutex_unlock(&rec->mu);
+
+		struct ts_error err;
+		size_t applied = 0;
+		int64_t t0 = ts_time_monotonic_us();
+		ts_error_clear(&err);
+		enum ts_err rc = write_batch(rec, &batch, &applied, &err);
+
+		pthread_mutex_lock(&rec->mu);
+		rec->busy = 0;
+		if (rc != TS_OK) {
+			if (!rec->failed) {
+				rec->failed = true;
+				rec->first_err = err;
+				ts_log_error("cannot record outcomes: %s", err.message);
+			}
+			/* Put the batch back in front and try again shortly,
+			 * unless told to stop. */
+			ts_job_queue_splice(&batch, &rec->queue);
+			rec->queue = batch;
+			if (rec->stopping)
+				break;
+			pthread_mutex_unlock(&rec->mu);
+			pause_ms(RETRY_PAUSE_MS);
+			pthread_mutex_lock(&rec->mu);
+			continue;
+		}
+		ts_log_debug("recorded %zu outcomes in %.1f ms", batch.count,
+			     (double)(ts_time_monotonic_us() - t0) / 1000.0);
+		count_outcomes(&rec->stats, &batch);
+		if (applied < batch.count) {
+			rec->stats.not_applied += batch.count - applied;
+			ts_log_warning("%zu of %zu outcomes not applied: their lease had expired "
+				       "and another executor took them over",
+				       batch.count - applied, batch.count);
+		}
+		bool drained = rec->queue.count == 0;
+		pthread_mutex_unlock(&rec->mu);
+		ts_job_queue_clear(&batch);
+		if (drained && rec->wake)
+			rec->wake(rec->wake_arg);
+		pthread_mutex_lock(&rec->mu);
+	}
+	pthread_mutex_unlock(&rec->mu);
+	return NULL;
+}
+
+struct ts_recorder *ts_recorder_new(const struct ts_conf *conf, const char *executor_id,
+				    void (*wake)(void *), void *arg, struct ts_error *err)
+{
+	struct ts_recorder *rec = calloc(1, sizeof(*rec));
+
+	if (!rec) {
+		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+		return NULL;
+	}
+	snprintf(rec->executor_id, sizeof(rec->executor_id), "%s", executor_id);
+	rec->wake = wake;
+	rec->wake_arg = arg;
+	pthread_mutex_init(&rec->mu, NULL);
+	pthread_cond_init(&rec->cv, NULL);
+	if (ts_db_new(conf, &rec->db, err) != TS_OK) {
+		ts_recorder_free(rec, NULL, NULL);
+		return NULL;
+	}
+	/* Signals are the main thread's business: the thread starts with all
+	 * of them blocked. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int failed = pthread_create(&rec->thread, NULL, recorder_main, rec);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (failed) {
+		ts_error_set(err, TS_ERR_INTERNAL, "thread", NULL, "cannot start the recorder thread");
+		ts_recorder_free(rec, NULL, NULL);
+		return NULL;
+	}
+	rec->started = true;
+	return rec;
+}
+
+void ts_recorder_submit(struct ts_recorder *rec, struct ts_job_queue *jobs)
+{
+	if (!jobs->count)
+		return;
+	pthread_mutex_lock(&rec->mu);
+	ts_job_queue_splice(&rec->queue, jobs);
+	pthread_cond_signal(&rec->cv);
+	pthread_mutex_unlock(&rec->mu);
+}
+
+size_t ts_recorder_backlog(struct ts_recorder *rec)
+{
+	size_t n;
+
+	pthread_mutex_lock(&rec->mu);
+	n = rec->queue.count + rec->busy;
+	pthread_mutex_unlock(&rec->mu);
+	return n;
+}
+
+bool ts_recorder_failed(struct ts_recorder *rec, struct ts_error *err)
+{
+	bool failed;
+
+	pthread_mutex_lock(&rec->mu);
+	failed = rec->failed;
+	if (failed && err)
+		*err = rec->first_err;
+	pthread_mutex_unlock(&rec->mu);
+	return failed;
+}
+
+void ts_recorder_free(struct ts_recorder *rec, struct ts_recorder_stats *stats,
+		      size_t *dropped)
+{
+	if (dropped)
+		*dropped = 0;
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	if (!rec)
+		return;
+	if (rec->started) {
+		pthread_mutex_lock(&rec->mu);
+		rec->stopping = true;
+		pthread_cond_signal(&rec->cv);
+		pthread_mutex_unlock(&rec->mu);
+		pthread_join(rec->thread, NULL);
+	}
+	if (dropped)
+		*dropped = rec->queue.count;
+	if (stats)
+		*stats = rec->stats;
+	ts_job_queue_clear(&rec->queue);
+	ts_db_free(rec->db);
+	pthread_cond_destroy(&rec->cv);
+	pthread_mutex_destroy(&rec->mu);
+	free(rec);
+}
