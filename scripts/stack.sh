@@ -298,6 +298,8 @@ ts_write_config() {
 		echo "db_user = tasksched"
 		echo "db_password_file = $pwfile"
 		echo "sql_dir = $sqldir"
+		echo "# A private stack's webhooks go to receivers on this machine."
+		echo "webhook_allow = 127.0.0.0/8, ::1, localhost"
 		for kv in "$@"; do
 			echo "${kv%%=*} = ${kv#*=}"
 		done

@@ -14,11 +14,15 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/db.h src/lib/db_internal.h \
 	src/lib/db_conn.c src/lib/db_tasks.c src/lib/db_migrate.c \
 	src/lib/db_runs.c src/lib/db_executor.c \
-	src/lib/retry.c src/lib/retry.h
-src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS)
+	src/lib/retry.c src/lib/retry.h \
+	src/lib/netguard.c src/lib/netguard.h \
+	src/lib/sign.c src/lib/sign.h
+src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
+	$(CRYPTO_CFLAGS)
 
 # Libraries every program linking libtasksched.a needs.
-LIBTASKSCHED_LIBS = src/lib/libtasksched.a $(MARIADB_LIBS) $(CJSON_LIBS) $(UUID_LIBS) -lm
+LIBTASKSCHED_LIBS = src/lib/libtasksched.a $(MARIADB_LIBS) $(CJSON_LIBS) $(UUID_LIBS) \
+	$(CRYPTO_LIBS) -lm
 
 # The API's request handling, apart from main, so the unit tests link it too.
 noinst_LIBRARIES += src/api/libapi.a

@@ -6,11 +6,13 @@
 #include "conf.h"
 #include "db.h"
 #include "http.h"
+#include "netguard.h"
 #include "router.h"
 
 struct ts_api {
 	const struct ts_conf *conf;
 	struct ts_db *db;     /* one persistent connection per process */
+	struct ts_netguard guard;  /* webhook targets refused at creation */
 };
 
 /* Answers one request: routes it and runs the handler, or fills a 404/405. */

@@ -29,6 +29,28 @@ static bool idempotency_key_ok(const char *key)
 	return true;
 }
 
+/* Refuses at once a webhook aimed at an address literal or name that is
+ * clearly internal (the executor checks every address it connects to). */
+static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
+				struct ts_error *err)
+{
+	struct ts_webhook_spec spec;
+	char host[TS_NETGUARD_HOST_MAX + 1];
+	enum ts_err rc = TS_OK;
+
+	if (task->action != TS_ACTION_WEBHOOK)
+		return TS_OK;
+	if (ts_json_parse_webhook(task->payload_json, &spec, err) != TS_OK)
+		return TS_ERR_INVALID;
+	if (!ts_validate_url_host(spec.url, host, sizeof(host)))
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.url",
+				  "Invalid field payload.url: the host name is too long");
+	else
+		rc = ts_netguard_check_host(&api->guard, host, err);
+	ts_webhook_spec_cleanup(&spec);
+	return rc;
+}
+
 static void set_location(struct ts_http_response *resp, const char *id)
 {
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
@@ -69,6 +91,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	}
 	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
 	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
+	    check_target(api, &task, &err) != TS_OK ||
 	    ts_db_task_insert(api->db, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;

@@ -46,6 +46,10 @@ static int serve(const struct ts_conf *conf)
 	int status = EXIT_FAILURE;
 
 	ts_error_clear(&err);
+	if (ts_netguard_parse(&api.guard, conf->webhook_allow, &err) != TS_OK) {
+		ts_log_error("%s", err.message);
+		goto out;
+	}
 	fcgi = ts_fcgi_new(&err);
 	if (!fcgi) {
 		ts_log_error("%s", err.message);

@@ -46,6 +46,7 @@ struct ts_executor {
 	struct ts_job_queue done;        /* finished, not handed to the recorder */
 	int64_t done_since;           /* monotonic time the oldest done job finished */
 	struct ts_recorder *recorder;
+	struct ts_netguard guard;
 	volatile sig_atomic_t stop;
 	bool db_failed;
 	struct ts_error db_err;
@@ -74,8 +75,13 @@ struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error 
 	snprintf(ex->id, sizeof(ex->id), "%s/%ld/%04x", host, (long)getpid(),
 		 (unsigned)(ts_retry_random() & 0xffff));
 	snprintf(ua, sizeof(ua), "tasksched/%s", PACKAGE_VERSION);
-	if (ts_db_new(conf, &ex->db, err) != TS_OK ||
-	    !(ex->pool = ts_webhook_pool_new(ua, err))) {
+	struct ts_webhook_options wopts = {
+		.user_agent = ua, .guard = &ex->guard,
+		.signing_secret = conf->webhook_signing_secret,
+	};
+	if (ts_netguard_parse(&ex->guard, conf->webhook_allow, err) != TS_OK ||
+	    ts_db_new(conf, &ex->db, err) != TS_OK ||
+	    !(ex->pool = ts_webhook_pool_new(&wopts, err))) {
 		ts_executor_free(ex);
 		return NULL;
 	}
@@ -192,7 +198,9 @@ static void collect_responses(struct ts_executor *ex)
 
 	while (ts_webhook_next_done(ex->pool, &r)) {
 		struct ts_job *j = r.user;
-		enum ts_retry_class cls = ts_retry_classify(r.http_status, r.transport_error);
+		/* A target the guard refused stays refused: no retry. */
+		enum ts_retry_class cls = r.refused ? TS_RETRY_PERMANENT
+						    : ts_retry_classify(r.http_status, r.transport_error);
 		enum ts_run_outcome outcome = TS_RUN_SUCCEEDED;
 
 		j->result.started_at = r.started_at;

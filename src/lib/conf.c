@@ -11,7 +11,7 @@
 
 #include "conf.h"
 
-enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL };
+enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH };
 
 /* The table of keys: where each one lives in struct ts_conf and its range. */
 static const struct conf_key {
@@ -42,6 +42,10 @@ static const struct conf_key {
 	UINT(retry_base_ms, 1, 3600000),
 	UINT(retry_cap_ms, 1, 86400000),
 	STR(sql_dir),
+	STR(webhook_allow),
+	STR(webhook_signing_secret),
+	STR(webhook_signing_secret_file),
+	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
 #undef STR
 #undef UINT
 };
@@ -66,6 +70,7 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->retry_base_ms = 1000;
 	conf->retry_cap_ms = 300000;
 	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
+	snprintf(conf->auth, sizeof(conf->auth), "required");
 }
 
 const char *ts_conf_choose_path(const char *cli_path)
@@ -102,6 +107,12 @@ enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value
 			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
 					    "value of '%s' is too long", key);
 		snprintf(field, TS_CONF_STR_MAX, "%s", value);
+		return TS_OK;
+	case CONF_AUTH:
+		if (strcmp(value, "required") != 0 && strcmp(value, "loopback-off") != 0)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "'%s' must be required or loopback-off", key);
+		snprintf(field, sizeof(((struct ts_conf *)0)->auth), "%s", value);
 		return TS_OK;
 	case CONF_LOG_LEVEL:
 		if (ts_log_level_parse(value, (enum ts_log_level *)(void *)field) != 0)
@@ -140,31 +151,33 @@ static char *trim(char *s)
 	return s;
 }
 
-static enum ts_err read_password_file(struct ts_conf *conf, struct ts_error *err)
+/* Reads the first line of the file named by setting `key` (at `path`)
+ * into `out`: secrets live in files only the service user can read. */
+static enum ts_err read_secret_file(const char *key, const char *path, char *out,
+				    size_t size, struct ts_error *err)
 {
-	FILE *f = fopen(conf->db_password_file, "r");
+	FILE *f = fopen(path, "r");
 	enum ts_err rc = TS_OK;
 
 	if (!f)
-		return ts_error_set(err, TS_ERR_IO, "password_file", "db_password_file",
-				    "cannot read db_password_file %s: %s",
-				    conf->db_password_file, strerror(errno));
-	if (!fgets(conf->db_password, sizeof(conf->db_password), f)) {
-		conf->db_password[0] = '\0';
+		return ts_error_set(err, TS_ERR_IO, "secret_file", key,
+				    "cannot read %s %s: %s", key, path, strerror(errno));
+	if (!fgets(out, (int)size, f)) {
+		out[0] = '\0';
 	} else {
-		size_t n = strcspn(conf->db_password, "\r\n");
-		conf->db_password[n] = '\0';
+		size_t n = strcspn(out, "\r\n");
+		out[n] = '\0';
 	}
 	if (ferror(f))
-		rc = ts_error_set(err, TS_ERR_IO, "password_file", "db_password_file",
-				  "error reading db_password_file %s", conf->db_password_file);
+		rc = ts_error_set(err, TS_ERR_IO, "secret_file", key, "error reading %s %s",
+				  key, path);
 	fclose(f);
 	return rc;
 }
 
 enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err)
 {
-	char line[2048];
+	char line[TS_CONF_STR_MAX + 1024];
 	unsigned lineno = 0;
 	enum ts_err rc = TS_OK;
 	FILE *f = fopen(path, "r");
@@ -208,7 +221,13 @@ enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error
 		goto out;
 	}
 	if (!conf->db_password[0] && conf->db_password_file[0])
-		rc = read_password_file(conf, err);
+		rc = read_secret_file("db_password_file", conf->db_password_file,
+				      conf->db_password, sizeof(conf->db_password), err);
+	if (rc == TS_OK && !conf->webhook_signing_secret[0] && conf->webhook_signing_secret_file[0])
+		rc = read_secret_file("webhook_signing_secret_file",
+				      conf->webhook_signing_secret_file,
+				      conf->webhook_signing_secret,
+				      sizeof(conf->webhook_signing_secret), err);
 out:
 	fclose(f);
 	return rc;

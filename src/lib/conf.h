@@ -6,7 +6,7 @@
 #include "log.h"
 
 #define TS_CONF_DEFAULT_PATH TS_SYSCONFDIR "/tasksched/tasksched.conf"
-#define TS_CONF_STR_MAX 512
+#define TS_CONF_STR_MAX 2048
 
 /* Every setting, with its default filled in by ts_conf_init(). */
 struct ts_conf {
@@ -37,6 +37,12 @@ struct ts_conf {
 	unsigned retry_cap_ms;
 
 	char sql_dir[TS_CONF_STR_MAX];
+
+	/* security */
+	char webhook_allow[TS_CONF_STR_MAX];          /* CIDRs and host names */
+	char webhook_signing_secret[TS_CONF_STR_MAX];
+	char webhook_signing_secret_file[TS_CONF_STR_MAX];
+	char auth[16];                                /* "required" or "loopback-off" */
 };
 
 /* Fills `conf` (caller-owned) with the defaults. */

@@ -38,6 +38,36 @@ bool ts_validate_method(const char *method)
 	return false;
 }
 
+bool ts_validate_url_host(const char *url, char *host, size_t size)
+{
+	const char *p;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return false;
+	size_t n = strcspn(p, "/?#");
+	const char *end = p + n;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', n);
+		if (!close)
+			return false;
+		p++;
+		end = close;
+	} else {
+		const char *colon = memchr(p, ':', n);
+		if (colon)
+			end = colon;
+	}
+	if ((size_t)(end - p) >= size)
+		return false;
+	memcpy(host, p, (size_t)(end - p));
+	host[end - p] = '\0';
+	return true;
+}
+
 enum ts_err ts_validate_url(const char *url, struct ts_error *err)
 {
 	const char *f = "payload.url";
@@ -80,7 +110,7 @@ enum ts_err ts_validate_url(const char *url, struct ts_error *err)
 		host_end = p;
 		while (host_end < auth_end && *host_end != ':') {
 			unsigned char c = (unsigned char)*host_end;
-			if (!isalnum(c) && c != '.' && c != '-' && c != '_' && c != '~' && c != '%')
+			if (!isalnum(c) && c != '.' && c != '-' && c != '_' && c != '~')
 				return invalid(err, f, "has an invalid character in the host name");
 			host_end++;
 		}

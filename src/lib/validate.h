@@ -32,6 +32,10 @@ enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_er
  * "payload.url"). */
 enum ts_err ts_validate_url(const char *url, struct ts_error *err);
 
+/* Copies the host of a URL that passed ts_validate_url() into `host`
+ * (`size` bytes), without the brackets of an IPv6 literal. */
+bool ts_validate_url_host(const char *url, char *host, size_t size);
+
 /* True for a method webhooks may use: POST, GET, PUT, PATCH or DELETE
  * (methods are case-sensitive). */
 bool ts_validate_method(const char *method);

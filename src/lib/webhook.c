@@ -3,7 +3,10 @@
  * http and https. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "sign.h"
 #include "webhook.h"
 
 /* One transfer: its easy handle (kept for reuse, with its connection) and
@@ -21,6 +25,9 @@ struct slot {
 	char *url;
 	size_t excerpt_len;
 	char retry_after[64];
+	bool host_allowed;                     /* allow-listed by name */
+	char refused[160];                     /* why the guard refused, if it did */
+	const struct ts_netguard *guard;
 	struct ts_webhook_response resp;
 	struct slot *next;                     /* idle or done list */
 	struct slot *prev_active, *next_active; /* in-flight list */
@@ -29,6 +36,8 @@ struct slot {
 struct ts_webhook_pool {
 	CURLM *multi;
 	char *user_agent;
+	const struct ts_netguard *guard;
+	const char *signing_secret;
 	struct slot *idle;              /* finished slots, ready for reuse */
 	struct slot *done_head, *done_tail;
 	struct slot *active;            /* in flight */
@@ -55,8 +64,10 @@ static void active_remove(struct ts_webhook_pool *pool, struct slot *s)
 	s->prev_active = s->next_active = NULL;
 }
 
-struct ts_webhook_pool *ts_webhook_pool_new(const char *user_agent, struct ts_error *err)
+struct ts_webhook_pool *ts_webhook_pool_new(const struct ts_webhook_options *opts,
+					    struct ts_error *err)
 {
+	const char *user_agent = opts->user_agent;
 	static bool curl_ready;
 	struct ts_webhook_pool *pool;
 
@@ -76,6 +87,9 @@ struct ts_webhook_pool *ts_webhook_pool_new(const char *user_agent, struct ts_er
 		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 		return NULL;
 	}
+	pool->guard = opts->guard;
+	pool->signing_secret = opts->signing_secret && *opts->signing_secret
+				       ? opts->signing_secret : NULL;
 	return pool;
 }
 
@@ -168,6 +182,61 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* Every connection is opened here, after name resolution, once per
+ * address tried: the guard judges the address actually connected to, so
+ * neither a name nor a DNS answer that changes (rebinding) gets around it. */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
+				    struct curl_sockaddr *address)
+{
+	struct slot *s = clientp;
+
+	if (purpose == CURLSOCKTYPE_IPCXN && !s->host_allowed) {
+		const char *why = ts_netguard_refusal(s->guard, &address->addr);
+		if (why) {
+			char text[INET6_ADDRSTRLEN] = "?";
+			const struct sockaddr *sa = &address->addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+					  text, sizeof(text));
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6,
+					  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+					  text, sizeof(text));
+			snprintf(s->refused, sizeof(s->refused),
+				 "refused to connect to %s: a %s address (see webhook_allow)",
+				 text, why);
+			return CURL_SOCKET_BAD;
+		}
+	}
+	return socket(address->family, address->socktype, address->protocol);
+}
+
+/* The host of `url` as curl will see it, without IPv6 brackets. */
+static bool url_host(const char *url, char *out, size_t size)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool ok = false;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		size_t n = strlen(host);
+		const char *h = host;
+		if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+			h++;
+			n -= 2;
+		}
+		if (n < size) {
+			memcpy(out, h, n);
+			out[n] = '\0';
+			ok = true;
+		}
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
 static struct curl_slist *add_header(struct curl_slist *list, const char *name,
 				     const char *value, bool *ok)
 {
@@ -238,9 +307,17 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 {
 	const struct ts_webhook_spec *spec = req->spec;
 	const char *method = spec->method ? spec->method : "POST";
+	bool is_get = strcmp(method, "GET") == 0;
+	const char *body = !is_get && spec->data_json ? spec->data_json : "";
 	char attempt[16];
+	char host[TS_NETGUARD_HOST_MAX + 1];
 	bool ok = true;
 	CURL *e = s->easy;
+
+	s->guard = pool->guard;
+	s->host_allowed = !pool->guard ||
+			  (url_host(spec->url, host, sizeof(host)) &&
+			   ts_netguard_host_allowed(pool->guard, host));
 
 	if (!has_header(spec, "Content-Type"))
 		s->headers = add_header(s->headers, "Content-Type", "application/json", &ok);
@@ -250,6 +327,13 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 	snprintf(attempt, sizeof(attempt), "%d", req->attempt);
 	s->headers = add_header(s->headers, "X-Tasksched-Task-Id", req->task_id, &ok);
 	s->headers = add_header(s->headers, "X-Tasksched-Attempt", attempt, &ok);
+	if (pool->signing_secret) {
+		char sig[TS_SIGNATURE_MAX];
+		if (ts_sign_webhook(pool->signing_secret, strlen(pool->signing_secret),
+				    (long long)time(NULL), body, strlen(body), sig, err) != TS_OK)
+			return err ? err->status : TS_ERR_INTERNAL;
+		s->headers = add_header(s->headers, "X-Tasksched-Signature", sig, &ok);
+	}
 	/* No "Expect: 100-continue" round trip before larger bodies. */
 	s->headers = add_header(s->headers, "Expect", "", &ok);
 	if (!ok)
@@ -260,6 +344,10 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	/* No proxy from the environment: the guard must see the real target. */
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, pool->user_agent);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
@@ -270,7 +358,7 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->resp.error);
 
-	if (strcasecmp(method, "GET") == 0) {
+	if (is_get) {
 		s->url = url_with_query(e, spec);
 		if (!s->url)
 			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
@@ -279,7 +367,6 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 		return TS_OK;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, spec->url);
-	const char *body = spec->data_json ? spec->data_json : "";
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	if (strcasecmp(method, "POST") != 0) {
@@ -313,6 +400,7 @@ enum ts_err ts_webhook_start(struct ts_webhook_pool *pool, const struct ts_webho
 	s->next = NULL;
 	s->excerpt_len = 0;
 	s->retry_after[0] = '\0';
+	s->refused[0] = '\0';
 	memset(&s->resp, 0, sizeof(s->resp));
 	s->resp.user = req->user;
 	s->resp.retry_after_ms = -1;
@@ -376,6 +464,10 @@ static void complete(struct ts_webhook_pool *pool, CURL *easy, CURLcode result)
 			s->resp.retry_after_ms = ts_webhook_parse_retry_after(s->retry_after, time(NULL));
 		if (status >= 300)
 			snprintf(s->resp.error, sizeof(s->resp.error), "HTTP %ld", status);
+	} else if (s->refused[0]) {
+		s->resp.transport_error = true;
+		s->resp.refused = true;
+		snprintf(s->resp.error, sizeof(s->resp.error), "%s", s->refused);
 	} else {
 		s->resp.transport_error = true;
 		if (!s->resp.error[0])

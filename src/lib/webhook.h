@@ -8,6 +8,7 @@
 
 #include "errors.h"
 #include "json.h"
+#include "netguard.h"
 #include "tstime.h"
 #include "validate.h"
 
@@ -35,6 +36,7 @@ struct ts_webhook_request {
 struct ts_webhook_response {
 	void *user;
 	bool transport_error;                 /* no HTTP response at all */
+	bool refused;                         /* the SSRF guard refused every address */
 	int http_status;                      /* 0 when transport_error */
 	int64_t retry_after_ms;               /* -1 when the header was absent */
 	char error[TS_WEBHOOK_ERROR_MAX];     /* "" on success */
@@ -42,8 +44,16 @@ struct ts_webhook_response {
 	ts_time_us started_at, finished_at;
 };
 
-/* Creates a pool. `user_agent` is sent as User-Agent. NULL on failure. */
-struct ts_webhook_pool *ts_webhook_pool_new(const char *user_agent, struct ts_error *err);
+struct ts_webhook_options {
+	const char *user_agent;             /* sent as User-Agent */
+	const struct ts_netguard *guard;    /* addresses allowed; NULL: any */
+	const char *signing_secret;         /* NULL or "": requests are not signed */
+};
+
+/* Creates a pool; `opts` and what it points to must outlive it. NULL on
+ * failure. */
+struct ts_webhook_pool *ts_webhook_pool_new(const struct ts_webhook_options *opts,
+					    struct ts_error *err);
 /* Aborts whatever is in flight and frees the pool; NULL is allowed. */
 void ts_webhook_pool_free(struct ts_webhook_pool *pool);
 

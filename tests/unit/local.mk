@@ -11,7 +11,9 @@ unit_tests = \
 	tests/unit/test_conf \
 	tests/unit/test_router \
 	tests/unit/test_http \
-	tests/unit/test_retry
+	tests/unit/test_retry \
+	tests/unit/test_netguard \
+	tests/unit/test_sign
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -53,5 +55,13 @@ tests_unit_test_http_LDADD = $(unit_ldadd)
 tests_unit_test_retry_SOURCES = tests/unit/test_retry.c
 tests_unit_test_retry_CFLAGS = $(unit_cflags) $(CURL_CFLAGS)
 tests_unit_test_retry_LDADD = src/lib/libwebhook.a $(unit_ldadd) $(CURL_LIBS)
+
+tests_unit_test_netguard_SOURCES = tests/unit/test_netguard.c
+tests_unit_test_netguard_CFLAGS = $(unit_cflags)
+tests_unit_test_netguard_LDADD = $(unit_ldadd)
+
+tests_unit_test_sign_SOURCES = tests/unit/test_sign.c
+tests_unit_test_sign_CFLAGS = $(unit_cflags)
+tests_unit_test_sign_LDADD = $(unit_ldadd)
 
 endif
