@@ -319,7 +319,10 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 	 * moment a slot frees, without holding more than a batch. */
 	const size_t max_ahead = c->executor_batch_size > 2 * c->executor_concurrency
 					 ? c->executor_batch_size : 2 * c->executor_concurrency;
+	/* Leases are renewed three times per lease period. */
+	const int64_t renew_us = (int64_t)c->executor_lease_seconds * TS_USEC_PER_SEC / 3;
 	int64_t next_claim = 0, next_reap = 0, record_deadline = 0;
+	int64_t next_renew = ts_time_monotonic_us() + renew_us;
 	bool nothing_due = false;
 
 	ex->db_failed = false;
@@ -332,9 +335,17 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 			      (!opts->once && ts_time_now() >= opts->end_at) ||
 			      (opts->once && nothing_due);
 
-		if (ending) {
+		if (ending)
 			release_pending(ex);
-		} else {
+		if (now >= next_renew && !ex->db_failed) {
+			size_t renewed = 0;
+			ts_error_clear(err);
+			if (ts_db_renew_leases(ex->db, ex->id, c->executor_lease_seconds, &renewed,
+					       err) != TS_OK)
+				note_db_failure(ex, err);
+			next_renew = now + renew_us;
+		}
+		if (!ending) {
 			if (now >= next_reap) {
 				size_t reaped = 0;
 				ts_error_clear(err);
@@ -396,6 +407,8 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 		int64_t wake = now + poll_us;
 		if (!ending && !ex->db_failed)
 			wake = min64(wake, min64(next_claim, next_reap));
+		if (!ex->db_failed)
+			wake = min64(wake, next_renew);
 		if (ex->done.count)
 			wake = min64(wake, ex->done_since + FLUSH_MS * TS_USEC_PER_MSEC);
 		if (!opts->once && !ending)

@@ -147,6 +147,12 @@ enum ts_err ts_db_finish(struct ts_db *db, const char *executor_id,
 enum ts_err ts_db_release(struct ts_db *db, const char *executor_id,
 			  const struct ts_task *tasks, size_t count, struct ts_error *err);
 
+/* Extends the lease of every task `executor_id` holds by `lease_seconds`
+ * from now; a live executor calls it well within each lease, so its tasks
+ * never look abandoned however long they wait or run. */
+enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
+			       unsigned lease_seconds, size_t *renewed, struct ts_error *err);
+
 /* Finds up to `limit` running tasks whose lease expired (their executor
  * died) and treats each as a lost attempt: retried now while attempts
  * remain, failed otherwise. Also forgets idempotency keys older than a day.

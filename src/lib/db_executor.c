@@ -38,11 +38,13 @@ static const char sql_claim_update_in_head[] =
 	" due_at = NOW(6) + INTERVAL ? SECOND, updated_at = NOW(6)"
 	" WHERE status = 'scheduled' AND id IN (";
 
+/* Fenced by owner and attempt: the outcome of one attempt never lands on
+ * another, even of the same executor. */
 static const char sql_finish_completed_in_head[] =
 	"UPDATE tasks SET status = 'completed', error_message = NULL,"
 	" lease_owner = NULL, claimed_at = NULL, lease_expires_at = NULL,"
 	" updated_at = NOW(6)"
-	" WHERE status = 'running' AND lease_owner = ? AND id IN (";
+	" WHERE status = 'running' AND lease_owner = ? AND attempts = ? AND id IN (";
 
 static const char sql_next_due[] =
 	"SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), MIN(due_at)) FROM tasks"
@@ -77,11 +79,13 @@ static const char sql_finish_update[] =
 	"  owner VARCHAR(64) CHARACTER SET ascii PATH '$.owner',"
 	"  status VARCHAR(16) PATH '$.status',"
 	"  due_at DATETIME(6) PATH '$.due_at',"
+	"  attempt INT PATH '$.attempt',"
 	"  error TEXT PATH '$.error')) j ON t.id = j.id"
 	" SET t.status = j.status, t.due_at = COALESCE(j.due_at, t.due_at),"
 	" t.error_message = j.error, t.lease_owner = NULL, t.claimed_at = NULL,"
 	" t.lease_expires_at = NULL, t.updated_at = NOW(6)"
-	" WHERE t.status = 'running' AND (j.owner IS NULL OR t.lease_owner = j.owner)";
+	" WHERE t.status = 'running' AND t.attempts = j.attempt"
+	" AND (j.owner IS NULL OR t.lease_owner = j.owner)";
 
 /* The unique key on parent_task_id makes a second child of the same
  * occurrence impossible, whoever tries; the join makes only a parent that
@@ -109,6 +113,13 @@ static const char sql_reap_select[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks"
 	" WHERE status = 'running' AND due_at < NOW(6)"
 	" ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED";
+
+/* A live executor keeps extending the leases of everything it holds, so
+ * only a dead (or cut-off) executor's tasks ever expire. */
+static const char sql_renew[] =
+	"UPDATE tasks SET lease_expires_at = NOW(6) + INTERVAL ? SECOND,"
+	" due_at = NOW(6) + INTERVAL ? SECOND"
+	" WHERE status = 'running' AND lease_owner = ?";
 
 static const char sql_idem_purge[] =
 	"DELETE FROM idempotency_keys WHERE created_at < NOW(6) - INTERVAL 1 DAY LIMIT 1000";
@@ -351,6 +362,7 @@ struct finish_plan {
 	const char *owner;              /* NULL when the reaper reports lost attempts */
 	enum ts_task_status *next;      /* each task's status afterwards */
 	const char **completed;         /* ids of plain completions */
+	int *completed_attempt;         /* and the attempt each completed */
 	size_t completed_count;
 	char *runs;                     /* JSON run rows (reaper only) */
 	char *updates;                  /* JSON of the other status changes, or NULL */
@@ -361,6 +373,7 @@ static void finish_plan_free(struct finish_plan *p)
 {
 	free(p->next);
 	free(p->completed);
+	free(p->completed_attempt);
 	free(p->runs);
 	free(p->updates);
 	free(p->children);
@@ -444,6 +457,7 @@ static bool add_update_row(struct ts_json_rows *rows, const struct ts_task_resul
 	return ts_json_rows_add(rows) &&
 	       ts_json_rows_str(rows, "id", r->task->id) &&
 	       ts_json_rows_str(rows, "owner", owner) &&
+	       ts_json_rows_int(rows, "attempt", r->task->attempts) &&
 	       ts_json_rows_str(rows, "status", ts_task_status_name(next)) &&
 	       (next == TS_STATUS_SCHEDULED ? add_time(rows, "due_at", r->retry_at)
 					    : ts_json_rows_str(rows, "due_at", NULL)) &&
@@ -490,7 +504,8 @@ static enum ts_err plan_finish(const char *owner, const struct ts_task_result *r
 	p->owner = owner;
 	p->next = calloc(count, sizeof(*p->next));
 	p->completed = calloc(count, sizeof(*p->completed));
-	if (!runs || !updates || !children || !p->next || !p->completed)
+	p->completed_attempt = calloc(count, sizeof(*p->completed_attempt));
+	if (!runs || !updates || !children || !p->next || !p->completed || !p->completed_attempt)
 		goto nomem;
 	for (size_t i = 0; i < count; i++) {
 		const struct ts_task_result *r = &results[i];
@@ -504,6 +519,7 @@ static enum ts_err plan_finish(const char *owner, const struct ts_task_result *r
 			nruns++;
 		}
 		if (owner && next == TS_STATUS_COMPLETED) {
+			p->completed_attempt[p->completed_count] = r->task->attempts;
 			p->completed[p->completed_count++] = r->task->id;
 		} else {
 			if (!add_update_row(updates, r, owner, next))
@@ -611,6 +627,50 @@ out:
 	return rc;
 }
 
+/* Marks the plain completions completed, one IN list per attempt number
+ * (nearly always just attempt 1). */
+static enum ts_err complete_by_attempt(struct ts_db *db, const struct finish_plan *p,
+				       size_t *applied, struct ts_error *err)
+{
+	MYSQL_BIND in[2];
+	unsigned long len;
+	const char **ids = calloc(p->completed_count, sizeof(*ids));
+	bool *done = calloc(p->completed_count, sizeof(*done));
+	enum ts_err rc = TS_OK;
+	MYSQL_STMT *stmt = in_list_stmt(db, STMT_FINISH_COMPLETED_IN,
+					sql_finish_completed_in_head, err);
+
+	if (!ids || !done) {
+		rc = no_memory(err);
+		goto out;
+	}
+	if (!stmt) {
+		rc = err ? err->status : TS_ERR_DB;
+		goto out;
+	}
+	for (size_t i = 0; i < p->completed_count && rc == TS_OK; i++) {
+		int attempt = p->completed_attempt[i];
+		size_t n = 0;
+		unsigned long long affected = 0;
+		if (done[i])
+			continue;
+		for (size_t k = i; k < p->completed_count; k++) {
+			if (!done[k] && p->completed_attempt[k] == attempt) {
+				ids[n++] = p->completed[k];
+				done[k] = true;
+			}
+		}
+		db_bind_str(&in[0], p->owner, &len);
+		db_bind_int(&in[1], &attempt);
+		rc = exec_in_list(db, stmt, in, 2, ids, n, &affected, "complete tasks", err);
+		*applied += (size_t)affected;
+	}
+out:
+	free(ids);
+	free(done);
+	return rc;
+}
+
 /* Applies a finish inside the caller's transaction. */
 static enum ts_err apply_finish(struct ts_db *db, const struct finish_plan *p,
 				size_t *applied, struct ts_error *err)
@@ -634,15 +694,9 @@ static enum ts_err apply_finish(struct ts_db *db, const struct finish_plan *p,
 	if (rc)
 		return rc;
 	if (p->completed_count) {
-		stmt = in_list_stmt(db, STMT_FINISH_COMPLETED_IN, sql_finish_completed_in_head, err);
-		if (!stmt)
-			return err ? err->status : TS_ERR_DB;
-		db_bind_str(&in[0], p->owner, &len);
-		rc = exec_in_list(db, stmt, in, 1, p->completed, p->completed_count, &affected,
-				  "complete tasks", err);
+		rc = complete_by_attempt(db, p, applied, err);
 		if (rc)
 			return rc;
-		*applied += (size_t)affected;
 	}
 	if (p->updates) {
 		stmt = db_stmt(db, STMT_FINISH_UPDATE, sql_finish_update, err);
@@ -779,6 +833,32 @@ out:
 	finish_plan_free(&plan);
 	free(results);
 	ts_task_array_free(tasks, count);
+	return rc;
+}
+
+enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
+			       unsigned lease_seconds, size_t *renewed, struct ts_error *err)
+{
+	MYSQL_BIND in[3];
+	unsigned long len;
+	unsigned long long affected = 0;
+	enum ts_err rc;
+
+	*renewed = 0;
+	for (int attempt = 0;; attempt++) {
+		MYSQL_STMT *stmt = db_stmt(db, STMT_RENEW, sql_renew, err);
+		if (!stmt) {
+			rc = err ? err->status : TS_ERR_DB;
+		} else {
+			db_bind_uint(&in[0], &lease_seconds);
+			db_bind_uint(&in[1], &lease_seconds);
+			db_bind_str(&in[2], executor_id, &len);
+			rc = db_exec_stmt(db, stmt, in, &affected, "renew leases", err);
+		}
+		if (!db_retry_stale(db, rc, attempt))
+			break;
+	}
+	*renewed = (size_t)affected;
 	return rc;
 }
 

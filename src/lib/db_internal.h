@@ -39,6 +39,7 @@ enum db_stmt_id {
 	STMT_KEY_LOOKUP,
 	STMT_KEY_LIST,
 	STMT_KEY_REVOKE,
+	STMT_RENEW,
 	STMT_COUNT_
 };
 

@@ -1,0 +1,331 @@
+# shellcheck shell=bash
+# lib.sh -- helpers for testing the installed tasksched package, shared by
+# the autopkgtest (debian/tests/web-api) and the CI job (tests/package/run).
+# Bash; source it. Functions return non-zero after a message on stderr.
+#
+#   tsp_mariadb_ping                 does a server answer on the default socket?
+#   tsp_mariadb_start DIR            a throw-away MariaDB (data in DIR) on the
+#                                    default socket; tsp_mariadb_stop DIR
+#   tsp_unit_start UNIT DIR          start a unit's ExecStart as systemd would
+#                                    (when systemd is not running): user,
+#                                    groups, RuntimeDirectory, UMask, ...
+#   tsp_unit_stop UNIT DIR           stop it again
+#   tsp_unit_run UNIT ARGS...        run the unit's User/Group with its
+#                                    credentials: ARGS as command
+#   tsp_api_smoke URL DIR            the REST API smoke test through a web server
+#   tsp_apache_stop                  stop an Apache started by apache2ctl start
+#   tsp_wait_socket PATH [SECS], tsp_wait_port PORT [SECS]
+
+# Where Debian's MariaDB, its client, dbconfig-common and the packaged
+# /etc/tasksched/tasksched.conf (db_socket) all look for the server.
+TSP_MYSQL_SOCK=/run/mysqld/mysqld.sock
+TSP_UNITDIR=/lib/systemd/system
+
+tsp_msg() {
+	printf '%s\n' "package-test: $*" >&2
+}
+
+tsp_wait_socket() {
+	local path=$1 secs=${2:-20} i
+	for ((i = 0; i < secs * 10; i++)); do
+		[[ -S $path ]] && return 0
+		sleep 0.1
+	done
+	tsp_msg "no socket $path after ${secs}s"
+	return 1
+}
+
+tsp_wait_port() {
+	local port=$1 secs=${2:-20} i
+	for ((i = 0; i < secs * 10; i++)); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
+		sleep 0.1
+	done
+	tsp_msg "nothing answers on port $port after ${secs}s"
+	return 1
+}
+
+tsp_pid_alive() {
+	[[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null &&
+		[[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
+
+# tsp_stop_pid PID [SECS] -- SIGTERM, then SIGKILL after SECS.
+tsp_stop_pid() {
+	local pid=$1 secs=${2:-15} i
+	tsp_pid_alive "$pid" || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < secs * 10; i++)); do
+		tsp_pid_alive "$pid" || return 0
+		sleep 0.1
+	done
+	tsp_msg "pid $pid ignored SIGTERM for ${secs}s: SIGKILL"
+	kill -KILL "$pid" 2>/dev/null
+	sleep 0.5
+}
+
+tsp_mariadb_ping() {
+	mariadb-admin --no-defaults --socket="$TSP_MYSQL_SOCK" --connect-timeout=2 \
+		ping >/dev/null 2>&1
+}
+
+# tsp_mariadb_start DIR -- initialise and start a MariaDB whose data, log and
+# pid live in DIR, listening only on the default socket (no TCP). The
+# server's root account authenticates by unix socket, as Debian's does, so
+# dbconfig-common connects as root without a password.
+tsp_mariadb_start() {
+	local dir=$1 i pid
+	if tsp_mariadb_ping; then
+		tsp_msg "a MariaDB already answers on $TSP_MYSQL_SOCK: stop it first"
+		return 1
+	fi
+	mkdir -p "$dir" /run/mysqld || return 1
+	if ! mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
+		--auth-root-authentication-method=socket --skip-test-db \
+		--skip-name-resolve >"$dir/install.log" 2>&1; then
+		tsp_msg "mariadb-install-db failed:"
+		tail -n 20 "$dir/install.log" >&2
+		return 1
+	fi
+	setsid mariadbd --no-defaults --datadir="$dir/data" --user=root \
+		--socket="$TSP_MYSQL_SOCK" --pid-file="$dir/mariadbd.pid" \
+		--log-error="$dir/error.log" --skip-networking --skip-name-resolve \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+		--innodb-buffer-pool-size=32M </dev/null >>"$dir/error.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$dir/pid"
+	for ((i = 0; i < 300; i++)); do
+		tsp_mariadb_ping && return 0
+		tsp_pid_alive "$pid" || break
+		sleep 0.1
+	done
+	tsp_msg "MariaDB did not start; end of $dir/error.log:"
+	tail -n 20 "$dir/error.log" >&2
+	tsp_stop_pid "$pid" 5
+	return 1
+}
+
+tsp_mariadb_stop() {
+	local dir=$1 pid
+	pid=$(cat "$dir/pid" 2>/dev/null) || return 0
+	tsp_stop_pid "$pid" 60
+	rm -f "$dir/pid"
+}
+
+# tsp_apache_stop -- stop an Apache started with "apache2ctl start" and wait
+# for it to be gone (apache2ctl only signals it).
+tsp_apache_stop() {
+	local pid
+	pid=$(cat /run/apache2/apache2.pid 2>/dev/null) || return 0
+	apache2ctl stop
+	tsp_stop_pid "$pid" 15
+}
+
+# tsp_unit_get UNIT KEY -- the values of KEY in the unit's [Service] section,
+# one per line (later lines override or add, as systemd reads them).
+tsp_unit_get() {
+	local file=$TSP_UNITDIR/$1 key=$2
+	[[ -f $file ]] || {
+		tsp_msg "no unit file $file"
+		return 1
+	}
+	awk -v key="$key" '
+		/^\[/ { section = $0; next }
+		section == "[Service]" && index($0, key "=") == 1 {
+			print substr($0, length(key) + 2)
+		}' "$file"
+}
+
+# tsp_unit_last UNIT KEY -- the value in force for a single-valued KEY.
+tsp_unit_last() {
+	tsp_unit_get "$@" | tail -n 1
+}
+
+# tsp_unit_creds UNIT -- set tsp_uid, tsp_gid, tsp_groups (comma-separated
+# supplementary gids), tsp_user and tsp_home the way systemd does for User=,
+# Group= and SupplementaryGroups=: initgroups(User, gid of Group=), i.e. the
+# Group= gid plus the groups of /etc/group that list the user as a member
+# (not the user's own primary group when Group= names another), plus
+# SupplementaryGroups=.
+tsp_unit_creds() {
+	local unit=$1 group g extra
+	tsp_user=$(tsp_unit_last "$unit" User) || return 1
+	group=$(tsp_unit_last "$unit" Group)
+	[[ -n $tsp_user ]] || {
+		tsp_msg "$unit has no User=; refusing to run it as root"
+		return 1
+	}
+	tsp_uid=$(id -u "$tsp_user") || return 1
+	tsp_home=$(getent passwd "$tsp_user" | cut -d: -f6)
+	if [[ -n $group ]]; then
+		tsp_gid=$(getent group "$group" | cut -d: -f3)
+	else
+		tsp_gid=$(id -g "$tsp_user")
+	fi
+	[[ -n $tsp_gid ]] || {
+		tsp_msg "$unit: unknown group '$group'"
+		return 1
+	}
+	tsp_groups=$tsp_gid
+	for g in $(getent group | awk -F: -v u="$tsp_user" '{
+			n = split($4, m, ",")
+			for (i = 1; i <= n; i++) if (m[i] == u) print $3
+		}'); do
+		tsp_groups+=",$g"
+	done
+	for extra in $(tsp_unit_get "$unit" SupplementaryGroups); do
+		g=$(getent group "$extra" | cut -d: -f3)
+		[[ -n $g ]] || {
+			tsp_msg "$unit: unknown supplementary group '$extra'"
+			return 1
+		}
+		tsp_groups+=",$g"
+	done
+}
+
+# tsp_unit_exec UNIT ARGS... -- exec ARGS with the unit's credentials,
+# umask, no_new_privs and a clean environment (what systemd sets).
+tsp_unit_exec() {
+	local unit=$1 umask_value nnp=() env=()
+	shift
+	tsp_unit_creds "$unit" || return 1
+	umask_value=$(tsp_unit_last "$unit" UMask)
+	[[ $(tsp_unit_last "$unit" NoNewPrivileges) == yes ]] && nnp=(--no-new-privs)
+	env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+		LANG=C.UTF-8 USER="$tsp_user" LOGNAME="$tsp_user"
+		HOME="${tsp_home:-/}" SHELL=/usr/sbin/nologin)
+	local rt
+	rt=$(tsp_unit_last "$unit" RuntimeDirectory)
+	[[ -n $rt ]] && env+=(RUNTIME_DIRECTORY="/run/$rt")
+	local e
+	while read -r e; do
+		[[ -n $e ]] && env+=("$e")
+	done < <(tsp_unit_get "$unit" Environment)
+	umask "${umask_value:-0022}"
+	exec setpriv --reuid="$tsp_uid" --regid="$tsp_gid" --groups="$tsp_groups" \
+		"${nnp[@]}" --inh-caps=-all env -i "${env[@]}" "$@"
+}
+
+# tsp_unit_argv UNIT -- set tsp_argv to the unit's ExecStart, split on
+# blanks (the units use neither quotes nor specifiers; refuse those).
+tsp_unit_argv() {
+	local unit=$1 line
+	line=$(tsp_unit_get "$unit" ExecStart) || return 1
+	if [[ $(printf '%s\n' "$line" | grep -c .) -ne 1 ]]; then
+		tsp_msg "$unit: expected exactly one ExecStart=, got: $line"
+		return 1
+	fi
+	if [[ $line == *[\"\'%\\]* ]]; then
+		tsp_msg "$unit: ExecStart uses quoting or specifiers, not emulated: $line"
+		return 1
+	fi
+	read -r -a tsp_argv <<<"$line"
+	# "-", "@", "+", "!", ":" prefixes change how systemd runs the command.
+	if [[ ${tsp_argv[0]} != /* ]]; then
+		tsp_msg "$unit: ExecStart prefix not emulated: $line"
+		return 1
+	fi
+}
+
+# tsp_unit_start UNIT DIR -- start UNIT's ExecStart in the background as
+# systemd would run it, with its RuntimeDirectory= created (owner User:Group,
+# RuntimeDirectoryMode=); the pid goes to DIR/UNIT.pid, output to DIR/UNIT.log.
+tsp_unit_start() {
+	local unit=$1 dir=$2 rt mode pid
+	tsp_unit_argv "$unit" || return 1
+	tsp_unit_creds "$unit" || return 1
+	rt=$(tsp_unit_last "$unit" RuntimeDirectory)
+	if [[ -n $rt ]]; then
+		mode=$(tsp_unit_last "$unit" RuntimeDirectoryMode)
+		rm -rf "/run/$rt"
+		install -d -m "${mode:-0755}" -o "$tsp_uid" -g "$tsp_gid" "/run/$rt" || return 1
+	fi
+	tsp_msg "starting $unit: ${tsp_argv[*]} (uid $tsp_uid, gid $tsp_gid, groups $tsp_groups)"
+	(tsp_unit_exec "$unit" setsid "${tsp_argv[@]}") </dev/null >>"$dir/$unit.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$dir/$unit.pid"
+}
+
+# tsp_unit_stop UNIT DIR -- SIGTERM the process, remove RuntimeDirectory=.
+tsp_unit_stop() {
+	local unit=$1 dir=$2 pid rt
+	pid=$(cat "$dir/$unit.pid" 2>/dev/null) || return 0
+	tsp_stop_pid "$pid" "${3:-15}"
+	rm -f "$dir/$unit.pid"
+	rt=$(tsp_unit_last "$unit" RuntimeDirectory)
+	[[ -n $rt ]] && rm -rf "/run/$rt"
+	return 0
+}
+
+# tsp_unit_run UNIT ARGS... -- run ARGS in the foreground with the unit's
+# credentials (e.g. "tasksched-executor --once" as the timer's service would).
+tsp_unit_run() {
+	local unit=$1
+	shift
+	(tsp_unit_exec "$unit" "$@")
+}
+
+# tsp_json FILE FILTER -- true when the jq FILTER holds on FILE.
+tsp_json() {
+	jq -er "$2" "$1" >/dev/null
+}
+
+# tsp_api_smoke URL DIR -- create, read, list, run (executor), inspect and
+# delete a task through the web server at URL; DIR holds the responses.
+# Prints one line per check; returns non-zero when one fails.
+tsp_api_smoke() {
+	local url=$1 dir=$2 id rc=0 now
+	local body=$dir/body.json
+	check() {
+		local what=$1
+		shift
+		if "$@"; then
+			echo "  ok: $what"
+		else
+			echo "  FAILED: $what" >&2
+			[[ -s $body ]] && sed 's/^/    /' "$body" >&2
+			rc=1
+		fi
+	}
+	http() { # http METHOD PATH EXPECTED [CURL ARGS...]
+		local method=$1 path=$2 expected=$3 code
+		shift 3
+		code=$(curl -s -o "$body" -w '%{http_code}' -X "$method" "$@" "$url$path") || code=000
+		[[ $code == "$expected" ]] || {
+			echo "    $method $path: HTTP $code, expected $expected" >&2
+			return 1
+		}
+	}
+
+	check "GET /healthz is 200 ok" http GET /healthz 200
+	check "healthz says ok" tsp_json "$body" '.status == "ok"'
+
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	check "POST /tasks (message, due now) is 201" http POST /tasks 201 \
+		-H 'Content-Type: application/json' \
+		-d "{\"action\": \"message\", \"run_at\": \"$now\",
+		     \"payload\": {\"recipient\": \"package-test\", \"message\": \"hello from the package test\"}}"
+	id=$(jq -r '.task_id // empty' "$body" 2>/dev/null)
+	check "the new task has an id" test -n "$id"
+	[[ -n $id ]] || return 1
+
+	check "GET /tasks/{id} is 200" http GET "/tasks/$id" 200
+	check "the task is scheduled" tsp_json "$body" '.task.status == "scheduled"'
+	check "GET /tasks?status=scheduled lists it" http GET "/tasks?status=scheduled&limit=1000" 200
+	check "the list has the task" tsp_json "$body" "any(.tasks[]; .task_id == \"$id\")"
+	check "GET /tasks?status=done is 400" http GET "/tasks?status=done" 400
+	check "GET /tasks/00000000-0000-0000-0000-000000000000 is 404" \
+		http GET /tasks/00000000-0000-0000-0000-000000000000 404
+
+	check "one executor pass (tasksched-executor --once, as tasksched-executor.service's user)" \
+		tsp_unit_run tasksched-executor.service /usr/sbin/tasksched-executor --once
+	check "GET /tasks/{id} after the executor pass is 200" http GET "/tasks/$id" 200
+	check "the task completed" tsp_json "$body" '.task.status == "completed"'
+	check "GET /tasks/{id}/runs is 200" http GET "/tasks/$id/runs" 200
+	check "one run, succeeded" tsp_json "$body" '(.runs | length) == 1 and .runs[0].outcome == "succeeded"'
+
+	check "DELETE /tasks/{id} is 200" http DELETE "/tasks/$id" 200
+	check "GET /tasks/{id} after DELETE is 404" http GET "/tasks/$id" 404
+	unset -f check http
+	return $rc
+}

@@ -1,0 +1,27 @@
+# tests/executor/local.mk -- the executor against a private MariaDB and a
+# scripted webhook receiver (tests/sink/sink): actions, retries, exactly
+# once under concurrency, crash recovery, leases, recurrence, timing, and
+# the systemd units.
+# Included by Makefile.am; the tests get abs_top_srcdir and abs_top_builddir
+# from the AM_TESTS_ENVIRONMENT of tests/integration/local.mk.
+
+# The sink is plain C with no dependency, so bench/ can also build it with
+# "cc -O2 -o sink tests/sink/sink.c".
+check_PROGRAMS += tests/sink/sink
+tests_sink_sink_SOURCES = tests/sink/sink.c
+
+executor_tests = \
+	tests/executor/executor-actions.test \
+	tests/executor/executor-retry.test \
+	tests/executor/executor-exactly-once.test \
+	tests/executor/executor-crash.test \
+	tests/executor/executor-lease.test \
+	tests/executor/executor-recurrence.test \
+	tests/executor/executor-precision.test \
+	tests/executor/executor-systemd.test
+
+TESTS += $(executor_tests)
+
+EXTRA_DIST += \
+	$(executor_tests) \
+	tests/executor/execlib.sh
