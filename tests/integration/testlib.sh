@@ -164,7 +164,7 @@ t_stack_up() {
 		t_bail "tasksched-admin migrate failed"
 	fi
 	# Every /tasks request needs an API key; req sends this one.
-	T_TOKEN=$("$T_ADMIN" --config "$T_CONF" key create tests --tenant tests 2>>"$T_DIR/migrate.log") ||
+	T_TOKEN=$("$T_ADMIN" --config "$T_CONF" key create tests --tenant default 2>>"$T_DIR/migrate.log") ||
 		t_bail "tasksched-admin key create failed"
 	ts_fcgi_start "$T_SOCK" "$T_DIR" "$children" "$T_API" "$T_CONF" ||
 		t_bail "spawn-fcgi did not start tasksched-api"
