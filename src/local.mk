@@ -16,7 +16,10 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/db_runs.c src/lib/db_executor.c \
 	src/lib/retry.c src/lib/retry.h \
 	src/lib/netguard.c src/lib/netguard.h \
-	src/lib/sign.c src/lib/sign.h
+	src/lib/sign.c src/lib/sign.h \
+	src/lib/b64url.c src/lib/b64url.h \
+	src/lib/token.c src/lib/token.h \
+	src/lib/db_keys.c
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
 	$(CRYPTO_CFLAGS)
 
@@ -31,6 +34,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/http.c src/api/http.h \
 	src/api/router.c src/api/router.h \
 	src/api/routes.c \
+	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
 	src/api/handlers_health.c
 
@@ -43,7 +47,7 @@ bin_PROGRAMS = src/tasksched-admin
 src_tasksched_admin_SOURCES = src/admin/main.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
-dist_pkgdata_sql_DATA = sql/001_initial.sql
+dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched

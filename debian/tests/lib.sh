@@ -287,10 +287,15 @@ tsp_api_smoke() {
 			rc=1
 		fi
 	}
+	# Every /tasks request needs an API key; an administrator makes one so.
+	local key_name=package-test-$$-$RANDOM token
+	token=$(tasksched-admin key create "$key_name" 2>/dev/null) || token=
+	check "tasksched-admin key create prints a token" test -n "$token"
 	http() { # http METHOD PATH EXPECTED [CURL ARGS...]
 		local method=$1 path=$2 expected=$3 code
 		shift 3
-		code=$(curl -s -o "$body" -w '%{http_code}' -X "$method" "$@" "$url$path") || code=000
+		code=$(curl -s -o "$body" -w '%{http_code}' -X "$method" \
+			-H "Authorization: Bearer $token" "$@" "$url$path") || code=000
 		[[ $code == "$expected" ]] || {
 			echo "    $method $path: HTTP $code, expected $expected" >&2
 			return 1
@@ -326,6 +331,9 @@ tsp_api_smoke() {
 
 	check "DELETE /tasks/{id} is 200" http DELETE "/tasks/$id" 200
 	check "GET /tasks/{id} after DELETE is 404" http GET "/tasks/$id" 404
+	check "GET /tasks without a key is 401" \
+		sh -c "test \"\$(curl -s -o /dev/null -w '%{http_code}' '$url/tasks')\" = 401"
+	check "tasksched-admin key revoke" tasksched-admin key revoke "$key_name"
 	unset -f check http
 	return $rc
 }

@@ -13,6 +13,7 @@ struct ts_api {
 	const struct ts_conf *conf;
 	struct ts_db *db;     /* one persistent connection per process */
 	struct ts_netguard guard;  /* webhook targets refused at creation */
+	char tenant[TS_TENANT_MAX];  /* of the request being served */
 };
 
 /* Answers one request: routes it and runs the handler, or fills a 404/405. */

@@ -118,6 +118,8 @@ bool ts_fcgi_accept(struct ts_fcgi *f, unsigned long max_body, struct ts_http_re
 	req->query = v ? v : "";
 	req->content_type = FCGX_GetParam("CONTENT_TYPE", f->req.envp);
 	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", f->req.envp);
+	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", f->req.envp);
+	req->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->req.envp);
 	read_body(f, max_body, req);
 	return true;
 }
@@ -133,6 +135,8 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 	FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
 	if (resp->location[0])
 		FCGX_FPrintF(out, "Location: %s\r\n", resp->location);
+	if (resp->www_authenticate[0])
+		FCGX_FPrintF(out, "WWW-Authenticate: %s\r\n", resp->www_authenticate);
 	if (resp->allow[0])
 		FCGX_FPrintF(out, "Allow: %s\r\n", resp->allow);
 	if (resp->link[0])

@@ -92,7 +92,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
 	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
 	    check_target(api, &task, &err) != TS_OK ||
-	    ts_db_task_insert(api->db, &task, req->idempotency_key, req->body,
+	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;
 
@@ -162,7 +162,9 @@ void ts_tasks_list(struct ts_api *api, const struct ts_http_request *req,
 	char cursor[TS_CURSOR_TEXT_MAX] = "";
 
 	ts_error_clear(&err);
-	if (parse_list_query(req->query, &filter, &err) != TS_OK ||
+	if (parse_list_query(req->query, &filter, &err) == TS_OK)
+		filter.tenant = api->tenant;
+	if (err.status != TS_OK ||
 	    ts_db_task_list(api->db, &filter, &tasks, &count, &has_more, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 		return;
@@ -207,7 +209,7 @@ void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
 		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	if (ts_db_task_get(api->db, id, &task, &err) != TS_OK) {
+	if (ts_db_task_get(api->db, api->tenant, id, &task, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 	} else {
 		resp->status = 200;
@@ -225,7 +227,7 @@ void ts_tasks_delete(struct ts_api *api, const struct ts_http_request *req,
 	if (!parse_task_id(param, id, resp))
 		return;
 	ts_error_clear(&err);
-	if (ts_db_task_delete(api->db, id, &err) != TS_OK) {
+	if (ts_db_task_delete(api->db, api->tenant, id, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 		return;
 	}
@@ -244,7 +246,7 @@ void ts_tasks_runs(struct ts_api *api, const struct ts_http_request *req,
 	if (!parse_task_id(param, id, resp))
 		return;
 	ts_error_clear(&err);
-	if (ts_db_runs_list(api->db, id, &runs, &count, &err) != TS_OK) {
+	if (ts_db_runs_list(api->db, api->tenant, id, &runs, &count, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 		return;
 	}
@@ -264,7 +266,7 @@ void ts_tasks_retry(struct ts_api *api, const struct ts_http_request *req,
 		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	if (ts_db_task_retry(api->db, id, &task, &err) != TS_OK) {
+	if (ts_db_task_retry(api->db, api->tenant, id, &task, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 	} else {
 		resp->status = 200;

@@ -17,6 +17,8 @@ struct ts_http_request {
 	const char *query;              /* raw query string, "" when none */
 	const char *content_type;       /* NULL when absent */
 	const char *idempotency_key;    /* NULL when absent */
+	const char *authorization;      /* NULL when absent */
+	const char *remote_addr;        /* the client's address, as the server saw it */
 	char *body;                     /* owned; NUL-terminated; NULL when none */
 	size_t body_len;
 	bool body_too_large;            /* Content-Length above the limit; not read */
@@ -34,6 +36,7 @@ struct ts_http_response {
 	bool replayed;                  /* Idempotent-Replayed: true */
 	unsigned retry_after;           /* seconds; 0 = none */
 	bool omit_body;                 /* HEAD: headers only */
+	char www_authenticate[96];      /* set with a 401 */
 };
 
 void ts_http_response_init(struct ts_http_response *resp);

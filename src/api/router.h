@@ -2,6 +2,7 @@
 #ifndef TS_ROUTER_H
 #define TS_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
@@ -20,6 +21,7 @@ struct ts_route {
 	const char *method;
 	const char *pattern;
 	ts_route_handler *handler;
+	bool open;      /* served without an API key (health checks) */
 };
 
 enum ts_route_result {

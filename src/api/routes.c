@@ -5,16 +5,17 @@
 #include <string.h>
 
 #include "api.h"
+#include "auth.h"
 #include "json.h"
 
 static const struct ts_route routes[] = {
-	{ "POST", "/tasks", ts_tasks_create },
-	{ "GET", "/tasks", ts_tasks_list },
-	{ "GET", "/tasks/{id}", ts_tasks_get },
-	{ "DELETE", "/tasks/{id}", ts_tasks_delete },
-	{ "GET", "/tasks/{id}/runs", ts_tasks_runs },
-	{ "POST", "/tasks/{id}/retry", ts_tasks_retry },
-	{ "GET", "/healthz", ts_health_get },
+	{ "POST", "/tasks", ts_tasks_create, false },
+	{ "GET", "/tasks", ts_tasks_list, false },
+	{ "GET", "/tasks/{id}", ts_tasks_get, false },
+	{ "DELETE", "/tasks/{id}", ts_tasks_delete, false },
+	{ "GET", "/tasks/{id}/runs", ts_tasks_runs, false },
+	{ "POST", "/tasks/{id}/retry", ts_tasks_retry, false },
+	{ "GET", "/healthz", ts_health_get, true },
 };
 
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
@@ -37,6 +38,9 @@ void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 				head ? "GET" : req->method, req->path, &route, param,
 				resp->allow, sizeof(resp->allow))) {
 	case TS_ROUTE_FOUND:
+		api->tenant[0] = '\0';
+		if (!route->open && !ts_auth_tenant(api, req, api->tenant, resp))
+			return;
 		route->handler(api, req, param, resp);
 		return;
 	case TS_ROUTE_METHOD_NOT_ALLOWED:

@@ -24,23 +24,28 @@ void ts_db_free(struct ts_db *db);
 /* Connects if not connected, and checks the server answers. */
 enum ts_err ts_db_ping(struct ts_db *db, struct ts_error *err);
 
-/* Stores a new task. The caller fills action, payload_json, run_at,
+/* Every call that names a tenant sees only that tenant's tasks: another
+ * tenant's task is "not found", never "forbidden", so ids do not leak. */
+
+/* Stores a new task of `tenant`. The caller fills action, payload_json, run_at,
  * recurrence, anchor_day and max_attempts; this sets id, status,
  * created_at and updated_at. With `idem_key` (may be NULL) the insert is
  * idempotent: when the key was already used with the same `body`, `task`
  * is replaced by the task stored then and *replayed is set; with a
  * different body it fails with TS_ERR_CONFLICT ("idempotency_key_mismatch"). */
-enum ts_err ts_db_task_insert(struct ts_db *db, struct ts_task *task,
+enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_task *task,
 			      const char *idem_key, const char *body, size_t body_len,
 			      bool *replayed, struct ts_error *err);
 
-/* Reads one task by id into `task` (initialized by the caller; clean it up
- * afterwards either way). TS_ERR_NOT_FOUND when there is none. */
-enum ts_err ts_db_task_get(struct ts_db *db, const char *id, struct ts_task *task,
-			   struct ts_error *err);
+/* Reads one of `tenant`'s tasks by id into `task` (initialized by the
+ * caller; clean it up afterwards either way). TS_ERR_NOT_FOUND when there
+ * is none, or it belongs to another tenant. */
+enum ts_err ts_db_task_get(struct ts_db *db, const char *tenant, const char *id,
+			   struct ts_task *task, struct ts_error *err);
 
 /* What GET /tasks asks for. */
 struct ts_task_filter {
+	const char *tenant;       /* only this tenant's tasks */
 	bool has_status;
 	enum ts_task_status status;
 	bool has_cursor;
@@ -58,7 +63,8 @@ void ts_task_array_free(struct ts_task *tasks, size_t count);
 
 /* Deletes a task and its run history. TS_ERR_NOT_FOUND when unknown,
  * TS_ERR_CONFLICT ("task_running") while an executor holds it. */
-enum ts_err ts_db_task_delete(struct ts_db *db, const char *id, struct ts_error *err);
+enum ts_err ts_db_task_delete(struct ts_db *db, const char *tenant, const char *id,
+			      struct ts_error *err);
 
 /* One attempt of a task, as GET /tasks/{id}/runs shows it. */
 enum ts_run_outcome {
@@ -86,16 +92,16 @@ const char *ts_run_outcome_name(enum ts_run_outcome o);
 
 /* Lists the attempts of task `id`, oldest first. TS_ERR_NOT_FOUND when the
  * task does not exist. Free with ts_run_array_free(). */
-enum ts_err ts_db_runs_list(struct ts_db *db, const char *id, struct ts_run **runs,
-			    size_t *count, struct ts_error *err);
+enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_run **runs, size_t *count, struct ts_error *err);
 void ts_run_array_free(struct ts_run *runs, size_t count);
 
 /* Puts a failed task back to "scheduled", due now, with max_attempts more
  * attempts (numbering goes on, so receivers never see an attempt number
  * twice). `task` receives the updated task. TS_ERR_NOT_FOUND when unknown,
  * TS_ERR_CONFLICT ("task_not_failed") unless the task is failed. */
-enum ts_err ts_db_task_retry(struct ts_db *db, const char *id, struct ts_task *task,
-			     struct ts_error *err);
+enum ts_err ts_db_task_retry(struct ts_db *db, const char *tenant, const char *id,
+			     struct ts_task *task, struct ts_error *err);
 
 /* --- the executor's side --- */
 
@@ -153,6 +159,36 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
  * *reaped counts the tasks handled. */
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
 			       struct ts_error *err);
+
+/* --- API keys --- */
+
+#define TS_TENANT_MAX 101      /* 100 characters and the terminator */
+
+struct ts_api_key {
+	char name[101];
+	char tenant[TS_TENANT_MAX];
+	char prefix[17];       /* the token's first characters */
+	ts_time_us created_at;
+	ts_time_us revoked_at; /* 0 while active */
+};
+
+/* Stores a key by the digest of its token. TS_ERR_CONFLICT when the name
+ * is taken. */
+enum ts_err ts_db_key_create(struct ts_db *db, const char *name, const char *tenant,
+			     const char *token_hash, const char *token_prefix,
+			     struct ts_error *err);
+
+/* The tenant of the active key whose token has digest `token_hash`;
+ * TS_ERR_NOT_FOUND when there is none (unknown or revoked). */
+enum ts_err ts_db_key_tenant(struct ts_db *db, const char *token_hash,
+			     char tenant[TS_TENANT_MAX], struct ts_error *err);
+
+/* Every key, oldest first; free *keys with free(). */
+enum ts_err ts_db_key_list(struct ts_db *db, struct ts_api_key **keys, size_t *count,
+			   struct ts_error *err);
+
+/* Revokes the active key `name`; TS_ERR_NOT_FOUND when there is none. */
+enum ts_err ts_db_key_revoke(struct ts_db *db, const char *name, struct ts_error *err);
 
 /* Applies the numbered migrations in `sql_dir` ("NNN_name.sql") that the
  * schema_version table does not list yet, in order, under a named lock so

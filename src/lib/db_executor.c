@@ -91,10 +91,10 @@ static const char sql_finish_update[] =
  * occurrence impossible, whoever tries; the join makes only a parent that
  * is done (and still exists) have one. */
 static const char sql_finish_children[] =
-	"INSERT IGNORE INTO tasks (id, action, payload, run_at, due_at, status,"
+	"INSERT IGNORE INTO tasks (id, tenant, action, payload, run_at, due_at, status,"
 	" recurrence, anchor_day, parent_task_id, attempts, max_attempts,"
 	" created_at, updated_at)"
-	" SELECT j.child, p.action, p.payload, j.run_at, j.run_at, 'scheduled',"
+	" SELECT j.child, p.tenant, p.action, p.payload, j.run_at, j.run_at, 'scheduled',"
 	" p.recurrence, p.anchor_day, p.id, 0, p.max_attempts, NOW(6), NOW(6)"
 	" FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	"  parent CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.parent',"

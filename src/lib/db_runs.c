@@ -10,7 +10,7 @@
 
 #define RUNS_MAX 10000
 
-static const char sql_task_exists[] = "SELECT status FROM tasks WHERE id = ?";
+static const char sql_task_exists[] = "SELECT status FROM tasks WHERE id = ? AND tenant = ?";
 
 static const char sql_runs_list[] =
 	"SELECT attempt, executor_id, started_at, finished_at, outcome, http_status,"
@@ -22,7 +22,7 @@ static const char sql_runs_list[] =
 static const char sql_task_retry[] =
 	"UPDATE tasks SET status = 'scheduled', due_at = NOW(6),"
 	" max_attempts = attempts + max_attempts, updated_at = NOW(6)"
-	" WHERE id = ? AND status = 'failed'";
+	" WHERE id = ? AND tenant = ? AND status = 'failed'";
 
 void ts_run_array_free(struct ts_run *runs, size_t count)
 {
@@ -34,18 +34,19 @@ void ts_run_array_free(struct ts_run *runs, size_t count)
 }
 
 /* Reads the status of task `id`; TS_ERR_NOT_FOUND when there is none. */
-static enum ts_err task_status(struct ts_db *db, const char *id, char status[16],
-			       struct ts_error *err)
+static enum ts_err task_status(struct ts_db *db, const char *tenant, const char *id,
+			       char status[16], struct ts_error *err)
 {
-	MYSQL_BIND in[1], out[1];
-	unsigned long in_len, out_len;
+	MYSQL_BIND in[2], out[1];
+	unsigned long in_len[2], out_len;
 	my_bool is_null, trunc;
 	enum ts_err rc = TS_OK;
 	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_EXISTS, sql_task_exists, err);
 
 	if (!stmt)
 		return err ? err->status : TS_ERR_DB;
-	db_bind_str(&in[0], id, &in_len);
+	db_bind_str(&in[0], id, &in_len[0]);
+	db_bind_str(&in[1], tenant, &in_len[1]);
 	db_bind_out_str(&out[0], status, 16, &out_len, &is_null, &trunc);
 	rc = db_exec_stmt(db, stmt, in, NULL, "task status", err);
 	if (rc)
@@ -138,13 +139,14 @@ static enum ts_err fetch_runs(struct ts_db *db, MYSQL_STMT *stmt, struct ts_run 
 	return rc;
 }
 
-static enum ts_err runs_list(struct ts_db *db, const char *id, struct ts_run **runs,
-			     size_t *count, struct ts_error *err)
+static enum ts_err runs_list(struct ts_db *db, const char *tenant, const char *id,
+			     struct ts_run **runs, size_t *count, struct ts_error *err)
 {
 	MYSQL_BIND in[1];
 	unsigned long in_len;
 	char status[16];
-	enum ts_err rc = task_status(db, id, status, err);
+	/* The task's tenant is checked first; runs carry only the task id. */
+	enum ts_err rc = task_status(db, tenant, id, status, err);
 	MYSQL_STMT *stmt;
 
 	if (rc)
@@ -164,8 +166,8 @@ static enum ts_err runs_list(struct ts_db *db, const char *id, struct ts_run **r
 	return rc;
 }
 
-enum ts_err ts_db_runs_list(struct ts_db *db, const char *id, struct ts_run **runs,
-			    size_t *count, struct ts_error *err)
+enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_run **runs, size_t *count, struct ts_error *err)
 {
 	struct ts_run *arr = NULL;
 	enum ts_err rc;
@@ -176,7 +178,7 @@ enum ts_err ts_db_runs_list(struct ts_db *db, const char *id, struct ts_run **ru
 		ts_run_array_free(arr, *count);
 		arr = NULL;
 		*count = 0;
-		rc = runs_list(db, id, &arr, count, err);
+		rc = runs_list(db, tenant, id, &arr, count, err);
 		if (!db_retry_stale(db, rc, attempt))
 			break;
 	}
@@ -189,10 +191,11 @@ enum ts_err ts_db_runs_list(struct ts_db *db, const char *id, struct ts_run **ru
 	return TS_OK;
 }
 
-static enum ts_err task_retry(struct ts_db *db, const char *id, struct ts_error *err)
+static enum ts_err task_retry(struct ts_db *db, const char *tenant, const char *id,
+			      struct ts_error *err)
 {
-	MYSQL_BIND in[1];
-	unsigned long len;
+	MYSQL_BIND in[2];
+	unsigned long len[2];
 	unsigned long long affected = 0;
 	char status[16];
 	enum ts_err rc;
@@ -200,28 +203,29 @@ static enum ts_err task_retry(struct ts_db *db, const char *id, struct ts_error 
 
 	if (!stmt)
 		return err ? err->status : TS_ERR_DB;
-	db_bind_str(&in[0], id, &len);
+	db_bind_str(&in[0], id, &len[0]);
+	db_bind_str(&in[1], tenant, &len[1]);
 	rc = db_exec_stmt(db, stmt, in, &affected, "retry task", err);
 	if (rc || affected == 1)
 		return rc;
-	rc = task_status(db, id, status, err);
+	rc = task_status(db, tenant, id, status, err);
 	if (rc)
 		return rc;
 	return ts_error_set(err, TS_ERR_CONFLICT, "task_not_failed", NULL,
 			    "Task %s is %s; only a failed task can be retried", id, status);
 }
 
-enum ts_err ts_db_task_retry(struct ts_db *db, const char *id, struct ts_task *task,
-			     struct ts_error *err)
+enum ts_err ts_db_task_retry(struct ts_db *db, const char *tenant, const char *id,
+			     struct ts_task *task, struct ts_error *err)
 {
 	enum ts_err rc;
 
 	for (int attempt = 0;; attempt++) {
-		rc = task_retry(db, id, err);
+		rc = task_retry(db, tenant, id, err);
 		if (!db_retry_stale(db, rc, attempt))
 			break;
 	}
 	if (rc)
 		return rc;
-	return ts_db_task_get(db, id, task, err);
+	return ts_db_task_get(db, tenant, id, task, err);
 }

@@ -10,38 +10,38 @@
 #include "id.h"
 
 static const char sql_task_insert[] =
-	"INSERT INTO tasks (id, action, payload, run_at, due_at, status, recurrence,"
+	"INSERT INTO tasks (id, tenant, action, payload, run_at, due_at, status, recurrence,"
 	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)";
+	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)";
 
 static const char sql_task_get[] =
-	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ?";
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ? AND tenant = ?";
 
 static const char sql_idem_insert[] =
-	"INSERT INTO idempotency_keys (idem_key, request_hash, task_id, created_at)"
-	" VALUES (?, SHA2(?, 256), ?, ?)";
+	"INSERT INTO idempotency_keys (tenant, idem_key, request_hash, task_id, created_at)"
+	" VALUES (?, ?, SHA2(?, 256), ?, ?)";
 
 static const char sql_idem_get[] =
 	"SELECT task_id, request_hash = SHA2(?, 256) FROM idempotency_keys"
-	" WHERE idem_key = ?";
+	" WHERE tenant = ? AND idem_key = ?";
 
 /* Keyset pagination: "after (run_at, id)" spelled so that the optimizer
- * sees a range on run_at, which the (status, run_at) and (run_at) indexes
- * serve in order; InnoDB appends the primary key (id) to both. */
+ * sees a range on run_at, which the (tenant, status, run_at) and (tenant,
+ * run_at) indexes serve in order; InnoDB appends the primary key (id). */
 static const char sql_list_all[] =
-	"SELECT " DB_TASK_COLUMNS " FROM tasks ORDER BY run_at, id LIMIT ?";
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE tenant = ? ORDER BY run_at, id LIMIT ?";
 static const char sql_list_all_after[] =
-	"SELECT " DB_TASK_COLUMNS " FROM tasks"
-	" WHERE run_at >= ? AND (run_at > ? OR id > ?) ORDER BY run_at, id LIMIT ?";
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE tenant = ?"
+	" AND run_at >= ? AND (run_at > ? OR id > ?) ORDER BY run_at, id LIMIT ?";
 static const char sql_list_status[] =
-	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE status = ?"
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE tenant = ? AND status = ?"
 	" ORDER BY run_at, id LIMIT ?";
 static const char sql_list_status_after[] =
-	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE status = ?"
+	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE tenant = ? AND status = ?"
 	" AND run_at >= ? AND (run_at > ? OR id > ?) ORDER BY run_at, id LIMIT ?";
 
 static const char sql_task_status[] =
-	"SELECT status FROM tasks WHERE id = ? FOR UPDATE";
+	"SELECT status FROM tasks WHERE id = ? AND tenant = ? FOR UPDATE";
 static const char sql_task_delete[] = "DELETE FROM tasks WHERE id = ?";
 static const char sql_runs_delete[] = "DELETE FROM task_runs WHERE task_id = ?";
 
@@ -65,11 +65,11 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 	return TS_OK;
 }
 
-static enum ts_err insert_task_row(struct ts_db *db, const struct ts_task *t,
-				   struct ts_error *err)
+static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
+				   const struct ts_task *t, struct ts_error *err)
 {
-	MYSQL_BIND b[10];
-	unsigned long len[10];
+	MYSQL_BIND b[11];
+	unsigned long len[11];
 	my_bool null_recur, null_anchor;
 	MYSQL_TIME run_at, due_at, created, updated;
 	int anchor = t->anchor_day, max_attempts = t->max_attempts;
@@ -78,17 +78,18 @@ static enum ts_err insert_task_row(struct ts_db *db, const struct ts_task *t,
 	if (!stmt)
 		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&b[0], t->id, &len[0]);
-	db_bind_str(&b[1], ts_action_name(t->action), &len[1]);
-	db_bind_str(&b[2], t->payload_json, &len[2]);
-	db_bind_time(&b[3], &run_at, t->run_at);
-	db_bind_time(&b[4], &due_at, t->run_at);
-	db_bind_str_or_null(&b[5], ts_recurrence_name(t->recurrence), &len[5], &null_recur);
-	db_bind_int(&b[6], &anchor);
+	db_bind_str(&b[1], tenant, &len[1]);
+	db_bind_str(&b[2], ts_action_name(t->action), &len[2]);
+	db_bind_str(&b[3], t->payload_json, &len[3]);
+	db_bind_time(&b[4], &run_at, t->run_at);
+	db_bind_time(&b[5], &due_at, t->run_at);
+	db_bind_str_or_null(&b[6], ts_recurrence_name(t->recurrence), &len[6], &null_recur);
+	db_bind_int(&b[7], &anchor);
 	null_anchor = t->anchor_day == 0;
-	b[6].is_null = &null_anchor;
-	db_bind_int(&b[7], &max_attempts);
-	db_bind_time(&b[8], &created, t->created_at);
-	db_bind_time(&b[9], &updated, t->updated_at);
+	b[7].is_null = &null_anchor;
+	db_bind_int(&b[8], &max_attempts);
+	db_bind_time(&b[9], &created, t->created_at);
+	db_bind_time(&b[10], &updated, t->updated_at);
 	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt))
 		return db_fail(db, stmt, "insert task", err);
 	return TS_OK;
@@ -96,25 +97,26 @@ static enum ts_err insert_task_row(struct ts_db *db, const struct ts_task *t,
 
 /* Claims `key` for `task_id` within the open transaction. Sets *taken when
  * the key was already in use (the transaction must then be rolled back). */
-static enum ts_err claim_idem_key(struct ts_db *db, const char *key, const char *body,
-				  size_t body_len, const char *task_id, ts_time_us now,
-				  bool *taken, struct ts_error *err)
+static enum ts_err claim_idem_key(struct ts_db *db, const char *tenant, const char *key,
+				  const char *body, size_t body_len, const char *task_id,
+				  ts_time_us now, bool *taken, struct ts_error *err)
 {
-	MYSQL_BIND b[4];
-	unsigned long len[4];
+	MYSQL_BIND b[5];
+	unsigned long len[5];
 	MYSQL_TIME created;
 	MYSQL_STMT *stmt = db_stmt(db, STMT_IDEM_INSERT, sql_idem_insert, err);
 
 	*taken = false;
 	if (!stmt)
 		return err ? err->status : TS_ERR_DB;
-	db_bind_str(&b[0], key, &len[0]);
-	db_bind_str(&b[1], body, &len[1]);
-	len[1] = (unsigned long)body_len;
-	b[1].buffer_type = MYSQL_TYPE_BLOB;
-	b[1].buffer_length = len[1];
-	db_bind_str(&b[2], task_id, &len[2]);
-	db_bind_time(&b[3], &created, now);
+	db_bind_str(&b[0], tenant, &len[0]);
+	db_bind_str(&b[1], key, &len[1]);
+	db_bind_str(&b[2], body, &len[2]);
+	len[2] = (unsigned long)body_len;
+	b[2].buffer_type = MYSQL_TYPE_BLOB;
+	b[2].buffer_length = len[2];
+	db_bind_str(&b[3], task_id, &len[3]);
+	db_bind_time(&b[4], &created, now);
 	if (mysql_stmt_bind_param(stmt, b))
 		return db_fail(db, stmt, "bind idempotency key", err);
 	if (mysql_stmt_execute(stmt)) {
@@ -129,12 +131,13 @@ static enum ts_err claim_idem_key(struct ts_db *db, const char *key, const char 
 
 /* Looks up the task an idempotency key was first used for and whether the
  * body was the same. */
-static enum ts_err lookup_idem_key(struct ts_db *db, const char *key, const char *body,
-				   size_t body_len, char task_id[TS_ID_TEXT_MAX],
-				   bool *same_body, bool *found, struct ts_error *err)
+static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const char *key,
+				   const char *body, size_t body_len,
+				   char task_id[TS_ID_TEXT_MAX], bool *same_body, bool *found,
+				   struct ts_error *err)
 {
-	MYSQL_BIND in[2], out[2];
-	unsigned long in_len[2], out_len;
+	MYSQL_BIND in[3], out[2];
+	unsigned long in_len[3], out_len;
 	my_bool out_null[2], out_err;
 	int same = 0;
 	enum ts_err rc = TS_OK;
@@ -148,7 +151,8 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *key, const char
 	in_len[0] = (unsigned long)body_len;
 	in[0].buffer_type = MYSQL_TYPE_BLOB;
 	in[0].buffer_length = in_len[0];
-	db_bind_str(&in[1], key, &in_len[1]);
+	db_bind_str(&in[1], tenant, &in_len[1]);
+	db_bind_str(&in[2], key, &in_len[2]);
 	db_bind_out_str(&out[0], task_id, TS_ID_TEXT_MAX, &out_len, &out_null[0], &out_err);
 	db_bind_int(&out[1], &same);
 	out[1].is_null = &out_null[1];
@@ -166,11 +170,11 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *key, const char
 	return rc;
 }
 
-static enum ts_err get_task(struct ts_db *db, const char *id, struct ts_task *task,
-			    struct ts_error *err)
+static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_task *task, struct ts_error *err)
 {
-	MYSQL_BIND in[1];
-	unsigned long in_len;
+	MYSQL_BIND in[2];
+	unsigned long in_len[2];
 	struct db_task_row row;
 	bool done;
 	enum ts_err rc;
@@ -178,7 +182,8 @@ static enum ts_err get_task(struct ts_db *db, const char *id, struct ts_task *ta
 
 	if (!stmt)
 		return err ? err->status : TS_ERR_DB;
-	db_bind_str(&in[0], id, &in_len);
+	db_bind_str(&in[0], id, &in_len[0]);
+	db_bind_str(&in[1], tenant, &in_len[1]);
 	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt))
 		return db_fail(db, stmt, "get task", err);
 	rc = db_task_row_bind(db, stmt, &row, err);
@@ -192,21 +197,21 @@ static enum ts_err get_task(struct ts_db *db, const char *id, struct ts_task *ta
 	return rc;
 }
 
-enum ts_err ts_db_task_get(struct ts_db *db, const char *id, struct ts_task *task,
-			   struct ts_error *err)
+enum ts_err ts_db_task_get(struct ts_db *db, const char *tenant, const char *id,
+			   struct ts_task *task, struct ts_error *err)
 {
 	enum ts_err rc;
 
 	for (int attempt = 0;; attempt++) {
 		ts_task_cleanup(task);
-		rc = get_task(db, id, task, err);
+		rc = get_task(db, tenant, id, task, err);
 		if (!db_retry_stale(db, rc, attempt))
 			return rc;
 	}
 }
 
-static enum ts_err insert_with_key(struct ts_db *db, struct ts_task *task,
-				   const char *idem_key, const char *body,
+static enum ts_err insert_with_key(struct ts_db *db, const char *tenant,
+				   struct ts_task *task, const char *idem_key, const char *body,
 				   size_t body_len, bool *replayed, struct ts_error *err)
 {
 	bool taken = false, found, same;
@@ -215,10 +220,10 @@ static enum ts_err insert_with_key(struct ts_db *db, struct ts_task *task,
 
 	if (rc)
 		return rc;
-	rc = claim_idem_key(db, idem_key, body, body_len, task->id, task->created_at,
+	rc = claim_idem_key(db, tenant, idem_key, body, body_len, task->id, task->created_at,
 			    &taken, err);
 	if (rc == TS_OK && !taken)
-		rc = insert_task_row(db, task, err);
+		rc = insert_task_row(db, tenant, task, err);
 	if (rc == TS_OK && !taken)
 		return db_exec(db, "COMMIT", err);
 	db_rollback_quietly(db);
@@ -227,7 +232,7 @@ static enum ts_err insert_with_key(struct ts_db *db, struct ts_task *task,
 
 	/* The key was used before (or by a concurrent request, whose insert
 	 * we waited for): answer with the task it created. */
-	rc = lookup_idem_key(db, idem_key, body, body_len, first_id, &same, &found, err);
+	rc = lookup_idem_key(db, tenant, idem_key, body, body_len, first_id, &same, &found, err);
 	if (rc)
 		return rc;
 	if (!found)
@@ -241,7 +246,7 @@ static enum ts_err insert_with_key(struct ts_db *db, struct ts_task *task,
 				    "This Idempotency-Key was already used with a "
 				    "different request body");
 	ts_task_cleanup(task);
-	rc = get_task(db, first_id, task, err);
+	rc = get_task(db, tenant, first_id, task, err);
 	if (rc == TS_ERR_NOT_FOUND)
 		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_mismatch",
 				    "Idempotency-Key",
@@ -252,7 +257,7 @@ static enum ts_err insert_with_key(struct ts_db *db, struct ts_task *task,
 	return rc;
 }
 
-enum ts_err ts_db_task_insert(struct ts_db *db, struct ts_task *task,
+enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_task *task,
 			      const char *idem_key, const char *body, size_t body_len,
 			      bool *replayed, struct ts_error *err)
 {
@@ -265,9 +270,9 @@ enum ts_err ts_db_task_insert(struct ts_db *db, struct ts_task *task,
 	task->created_at = task->updated_at = ts_time_now();
 	for (int attempt = 0;; attempt++) {
 		if (idem_key)
-			rc = insert_with_key(db, task, idem_key, body, body_len, replayed, err);
+			rc = insert_with_key(db, tenant, task, idem_key, body, body_len, replayed, err);
 		else
-			rc = insert_task_row(db, task, err);
+			rc = insert_task_row(db, tenant, task, err);
 		if (!db_retry_stale(db, rc, attempt))
 			return rc;
 	}
@@ -286,8 +291,8 @@ static enum ts_err list_tasks(struct ts_db *db, const struct ts_task_filter *f,
 			      struct ts_task *tasks, size_t *count, bool *has_more,
 			      struct ts_error *err)
 {
-	MYSQL_BIND in[5];
-	unsigned long len[5];
+	MYSQL_BIND in[6];
+	unsigned long len[6];
 	MYSQL_TIME after_a, after_b;
 	unsigned limit = f->limit + 1; /* one extra row tells whether more follow */
 	enum db_stmt_id sid;
@@ -296,6 +301,7 @@ static enum ts_err list_tasks(struct ts_db *db, const struct ts_task_filter *f,
 	struct db_task_row row;
 	enum ts_err rc;
 
+	db_bind_str(&in[n++], f->tenant, &len[2]);
 	if (f->has_status)
 		db_bind_str(&in[n++], ts_task_status_name(f->status), &len[0]);
 	if (f->has_cursor) {
@@ -368,10 +374,11 @@ enum ts_err ts_db_task_list(struct ts_db *db, const struct ts_task_filter *filte
 	return TS_OK;
 }
 
-static enum ts_err delete_task(struct ts_db *db, const char *id, struct ts_error *err)
+static enum ts_err delete_task(struct ts_db *db, const char *tenant, const char *id,
+			       struct ts_error *err)
 {
-	MYSQL_BIND in[1], out[1];
-	unsigned long in_len, out_len;
+	MYSQL_BIND in[2], out[1];
+	unsigned long in_len[2], out_len;
 	my_bool out_null, out_err;
 	char status[16];
 	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
@@ -384,7 +391,8 @@ static enum ts_err delete_task(struct ts_db *db, const char *id, struct ts_error
 		rc = err ? err->status : TS_ERR_DB;
 		goto out;
 	}
-	db_bind_str(&in[0], id, &in_len);
+	db_bind_str(&in[0], id, &in_len[0]);
+	db_bind_str(&in[1], tenant, &in_len[1]);
 	db_bind_out_str(&out[0], status, sizeof(status), &out_len, &out_null, &out_err);
 	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt) ||
 	    mysql_stmt_bind_result(stmt, out)) {
@@ -418,12 +426,13 @@ out:
 	return rc;
 }
 
-enum ts_err ts_db_task_delete(struct ts_db *db, const char *id, struct ts_error *err)
+enum ts_err ts_db_task_delete(struct ts_db *db, const char *tenant, const char *id,
+			      struct ts_error *err)
 {
 	enum ts_err rc;
 
 	for (int attempt = 0;; attempt++) {
-		rc = delete_task(db, id, err);
+		rc = delete_task(db, tenant, id, err);
 		if (!db_retry_stale(db, rc, attempt))
 			return rc;
 	}

@@ -10,7 +10,8 @@ integration_tests = \
 	tests/integration/api-lighttpd.test \
 	tests/integration/api-apache.test \
 	tests/integration/db-outage.test \
-	tests/integration/explain.test
+	tests/integration/explain.test \
+	tests/integration/auth.test
 
 TESTS += $(integration_tests)
 

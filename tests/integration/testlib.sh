@@ -163,6 +163,9 @@ t_stack_up() {
 		cat "$T_DIR/migrate.log"
 		t_bail "tasksched-admin migrate failed"
 	fi
+	# Every /tasks request needs an API key; req sends this one.
+	T_TOKEN=$("$T_ADMIN" --config "$T_CONF" key create tests --tenant default 2>>"$T_DIR/migrate.log") ||
+		t_bail "tasksched-admin key create failed"
 	ts_fcgi_start "$T_SOCK" "$T_DIR" "$children" "$T_API" "$T_CONF" ||
 		t_bail "spawn-fcgi did not start tasksched-api"
 	[[ $web == none ]] && return 0
@@ -257,16 +260,19 @@ t_count_tasks() {
 
 # --- HTTP ------------------------------------------------------------------
 
-# req METHOD PATH [CURL ARGS...] -- one request to the stack. Sets R_STATUS
-# (000 when there was no answer), R_BODY, R_TIME (seconds) and R_HEADERS
-# (a file with the response headers).
+# req METHOD PATH [CURL ARGS...] -- one request to the stack, with the API
+# key in $T_TOKEN (set T_TOKEN= to send none). Sets R_STATUS (000 when there
+# was no answer), R_BODY, R_TIME (seconds) and R_HEADERS (a file with the
+# response headers).
 # shellcheck disable=SC2034
 req() {
 	local method=$1 path=$2 out
+	local -a auth=()
 	shift 2
+	[[ -n ${T_TOKEN:-} ]] && auth=(-H "Authorization: Bearer $T_TOKEN")
 	R_HEADERS=$T_DIR/last-headers
 	: >"$T_DIR/last-body"
-	out=$(curl -sS -g -X "$method" --max-time "${T_MAX_TIME:-10}" \
+	out=$(curl -sS -g -X "$method" --max-time "${T_MAX_TIME:-10}" "${auth[@]}" \
 		-o "$T_DIR/last-body" -D "$R_HEADERS" \
 		-w '%{http_code} %{time_total}' "$@" "$T_BASE$path" 2>"$T_DIR/last-curl-err") || true
 	R_STATUS=${out%% *}

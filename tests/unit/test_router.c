@@ -25,13 +25,13 @@ static void h_health(struct ts_api *a, const struct ts_http_request *q, const ch
 		     struct ts_http_response *r) { }
 
 static const struct ts_route routes[] = {
-	{ "POST", "/tasks", h_create },
-	{ "GET", "/tasks", h_list },
-	{ "GET", "/tasks/{id}", h_get },
-	{ "DELETE", "/tasks/{id}", h_delete },
-	{ "GET", "/tasks/{id}/runs", h_runs },
-	{ "POST", "/tasks/{id}/retry", h_retry },
-	{ "GET", "/healthz", h_health },
+	{ "POST", "/tasks", h_create, false },
+	{ "GET", "/tasks", h_list, false },
+	{ "GET", "/tasks/{id}", h_get, false },
+	{ "DELETE", "/tasks/{id}", h_delete, false },
+	{ "GET", "/tasks/{id}/runs", h_runs, false },
+	{ "POST", "/tasks/{id}/retry", h_retry, false },
+	{ "GET", "/healthz", h_health, true },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
