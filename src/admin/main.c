@@ -167,15 +167,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *command = argv[optind];
-	ts_log_init("tasksched-admin", TS_LOG_INFO);
-	ts_conf_init(&conf);
-	ts_error_clear(&err);
-	const char *path = ts_conf_choose_path(config_arg);
-	if (ts_conf_load(&conf, path, &err) != TS_OK) {
+	const char *path;
+	if (ts_conf_start("tasksched-admin", config_arg, &conf, &path, &err) != TS_OK) {
 		ts_log_error("%s", err.message);
 		return EXIT_FAILURE;
 	}
-	ts_log_set_level(conf.log_level);
 
 	if (strcmp(command, "key") == 0)
 		return cmd_key(&conf, argc - optind - 1, argv + optind + 1, tenant);

@@ -181,15 +181,11 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	ts_log_init("tasksched-api", TS_LOG_INFO);
-	ts_conf_init(&conf);
-	ts_error_clear(&err);
-	const char *path = ts_conf_choose_path(config_arg);
-	if (ts_conf_load(&conf, path, &err) != TS_OK) {
+	const char *path;
+	if (ts_conf_start("tasksched-api", config_arg, &conf, &path, &err) != TS_OK) {
 		ts_log_error("%s", err.message);
 		return EXIT_FAILURE;
 	}
-	ts_log_set_level(conf.log_level);
 	ts_log_debug("serving requests (config %s)", path);
 	if (workers > 1)
 		return supervise(&conf, (unsigned)workers);

@@ -82,14 +82,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	ts_log_init("tasksched-executor", TS_LOG_INFO);
-	ts_conf_init(&conf);
-	ts_error_clear(&err);
-	if (ts_conf_load(&conf, ts_conf_choose_path(config_arg), &err) != TS_OK) {
+	const char *path;
+	if (ts_conf_start("tasksched-executor", config_arg, &conf, &path, &err) != TS_OK) {
 		ts_log_error("%s", err.message);
 		return EXIT_FAILURE;
 	}
-	ts_log_set_level(conf.log_level);
 
 	ts_time_us now = ts_time_now();
 	opts.end_at = duration ? now + duration * TS_USEC_PER_SEC

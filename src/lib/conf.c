@@ -139,6 +139,21 @@ enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value
 	return ts_error_set(err, TS_ERR_INTERNAL, "internal", key, "bad key table");
 }
 
+enum ts_err ts_conf_start(const char *ident, const char *cli_path, struct ts_conf *conf,
+			  const char **path, struct ts_error *err)
+{
+	enum ts_err rc;
+
+	ts_log_init(ident, TS_LOG_INFO);
+	ts_conf_init(conf);
+	ts_error_clear(err);
+	*path = ts_conf_choose_path(cli_path);
+	rc = ts_conf_load(conf, *path, err);
+	if (rc == TS_OK)
+		ts_log_set_level(conf->log_level);
+	return rc;
+}
+
 static char *trim(char *s)
 {
 	char *end;

@@ -58,6 +58,12 @@ enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error
  * the installed default. Returns a pointer to one of those strings. */
 const char *ts_conf_choose_path(const char *cli_path);
 
+/* What every program does first: logging as `ident`, the defaults, then
+ * the file ts_conf_choose_path(cli_path) picks (its name in *path), then
+ * the configured log level. The caller logs `err` on failure. */
+enum ts_err ts_conf_start(const char *ident, const char *cli_path, struct ts_conf *conf,
+			  const char **path, struct ts_error *err);
+
 /* Parses one "key = value" assignment into `conf`, as if read from a file.
  * For tests and command-line overrides. */
 enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value,
