@@ -96,6 +96,9 @@ int ts_http_query_param(const char *query, const char *name, char *out, size_t s
 	size_t name_len = strlen(name);
 	const char *p = query;
 
+	if (size == 0)
+		return -1;
+
 	while (p && *p) {
 		const char *amp = strchr(p, '&');
 		const char *end = amp ? amp : p + strlen(p);

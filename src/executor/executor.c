@@ -153,6 +153,7 @@ static void run_message(struct ts_executor *ex, struct ts_job *j)
 	j->result.started_at = ts_time_now();
 	if (ts_json_parse_message(j->task.payload_json, &spec, &err) != TS_OK ||
 	    ts_validate_message(&spec, &err) != TS_OK) {
+		ts_message_spec_cleanup(&spec);
 		snprintf(j->error, sizeof(j->error), "invalid payload: %s", err.message);
 		finish_job(ex, j, TS_RUN_FAILED);
 		return;

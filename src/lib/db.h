@@ -67,12 +67,6 @@ enum ts_err ts_db_task_delete(struct ts_db *db, const char *tenant, const char *
 			      struct ts_error *err);
 
 /* One attempt of a task, as GET /tasks/{id}/runs shows it. */
-enum ts_run_outcome {
-	TS_RUN_SUCCEEDED = 0,  /* 2xx, or a message written */
-	TS_RUN_FAILED,         /* failed for good: the task will not be retried */
-	TS_RUN_RETRY,          /* failed; retried later if attempts remain */
-	TS_RUN_LOST,           /* the executor's lease expired mid-attempt */
-};
 
 #define TS_RUN_ERROR_MAX 1024
 #define TS_RUN_EXCERPT_MAX 1024
@@ -87,8 +81,6 @@ struct ts_run {
 	char error[TS_RUN_ERROR_MAX];      /* "" when none */
 	char *excerpt;                     /* owned; NULL when none */
 };
-
-const char *ts_run_outcome_name(enum ts_run_outcome o);
 
 /* Lists the attempts of task `id`, oldest first. TS_ERR_NOT_FOUND when the
  * task does not exist. Free with ts_run_array_free(). */

@@ -124,16 +124,6 @@ static const char sql_renew[] =
 static const char sql_idem_purge[] =
 	"DELETE FROM idempotency_keys WHERE created_at < NOW(6) - INTERVAL 1 DAY LIMIT 1000";
 
-const char *ts_run_outcome_name(enum ts_run_outcome o)
-{
-	switch (o) {
-	case TS_RUN_SUCCEEDED: return "succeeded";
-	case TS_RUN_FAILED: return "failed";
-	case TS_RUN_RETRY: return "retry";
-	case TS_RUN_LOST: return "lost";
-	}
-	return "failed";
-}
 
 static enum ts_err no_memory(struct ts_error *err)
 {

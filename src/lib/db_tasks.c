@@ -90,8 +90,14 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	db_bind_int(&b[8], &max_attempts);
 	db_bind_time(&b[9], &created, t->created_at);
 	db_bind_time(&b[10], &updated, t->updated_at);
-	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt))
+	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt)) {
+		/* The payload's JSON_VALID check: input the validation let
+		 * through must still be a 400, never a 500. */
+		if (mysql_stmt_errno(stmt) == ER_CONSTRAINT_FAILED)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_json", "payload",
+					    "Invalid field payload: not valid JSON");
 		return db_fail(db, stmt, "insert task", err);
+	}
 	return TS_OK;
 }
 

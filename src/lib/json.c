@@ -2,6 +2,7 @@
  * This is the only file that includes cJSON. */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,30 +53,138 @@ bool ts_json_is_utf8(const char *s, size_t len)
 	return true;
 }
 
-/* Deepest nesting of arrays and objects in JSON text, without parsing it:
- * refusing deep input before cJSON recurses into it. */
-static int json_depth(const char *s, size_t len)
-{
-	int depth = 0, max = 0;
-	bool in_string = false;
+/* A strict RFC 8259 recognizer, run before cJSON: cJSON accepts numbers
+ * like 01 or -.5, control characters inside strings and other bytes as
+ * white space, none of which is JSON (nor accepted by the database's
+ * JSON_VALID). It also bounds the nesting before anything recurses deeply.
+ * Each function returns the position after what it read, or NULL. */
+static const char *strict_value(const char *p, const char *end, int depth);
 
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max)
-				max = depth;
-		} else if (c == '}' || c == ']') {
-			depth--;
+static const char *strict_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static const char *strict_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p + 1;
+		if (c < 0x20)
+			return NULL;
+		if (c != '\\')
+			continue;
+		if (++p >= end)
+			return NULL;
+		if (*p == 'u') {
+			for (int i = 1; i <= 4; i++) {
+				if (p + i >= end || !isxdigit((unsigned char)p[i]))
+					return NULL;
+			}
+			p += 4;
+		} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+			return NULL;
 		}
 	}
-	return max;
+	return NULL;
+}
+
+static const char *strict_number(const char *p, const char *end)
+{
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || !is_digit(*p))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && is_digit(*p))
+			p++;
+	if (p < end && *p == '.') {
+		if (++p >= end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	return p;
+}
+
+static const char *strict_container(const char *p, const char *end, int depth)
+{
+	bool object = *p == '{';
+	char close = object ? '}' : ']';
+
+	if (depth >= TS_JSON_MAX_DEPTH)
+		return NULL;
+	p = strict_ws(p + 1, end);
+	if (p < end && *p == close)
+		return p + 1;
+	for (;;) {
+		if (object) {
+			if (p >= end || *p != '"' || !(p = strict_string(p, end)))
+				return NULL;
+			p = strict_ws(p, end);
+			if (p >= end || *p != ':')
+				return NULL;
+			p = strict_ws(p + 1, end);
+		}
+		p = strict_value(p, end, depth + 1);
+		if (!p)
+			return NULL;
+		p = strict_ws(p, end);
+		if (p < end && *p == ',') {
+			p = strict_ws(p + 1, end);
+			continue;
+		}
+		return p < end && *p == close ? p + 1 : NULL;
+	}
+}
+
+static const char *strict_value(const char *p, const char *end, int depth)
+{
+	static const char *const words[] = { "true", "false", "null" };
+
+	if (p >= end)
+		return NULL;
+	if (*p == '{' || *p == '[')
+		return strict_container(p, end, depth);
+	if (*p == '"')
+		return strict_string(p, end);
+	if (*p == '-' || is_digit(*p))
+		return strict_number(p, end);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+		if ((size_t)(end - p) >= n && memcmp(p, words[i], n) == 0)
+			return p + n;
+	}
+	return NULL;
+}
+
+/* True when the `len` bytes at `s` are one JSON value (RFC 8259) with
+ * optional white space around it, nested at most TS_JSON_MAX_DEPTH deep. */
+static bool is_strict_json(const char *s, size_t len)
+{
+	const char *end = s + len;
+	const char *p = strict_value(strict_ws(s, end), end, 0);
+
+	return p && strict_ws(p, end) == end;
 }
 
 /* Skips a JSON string starting at the quote at `p`; returns the position
@@ -120,10 +229,10 @@ static const char *skip_value(const char *p, const char *end)
  * client wrote it (cJSON would re-print numbers as doubles, changing
  * integers past 2^53). The first member of that name wins, as in cJSON.
  * Returns NULL when not found or on no memory. `text` must be valid JSON. */
-static char *member_text(const char *text, const char *key)
+static char *member_text(const char *text, size_t len, const char *key)
 {
 	size_t key_len = strlen(key);
-	const char *end = text + strlen(text);
+	const char *end = text + len;
 	const char *p = text;
 
 	while (p < end && *p != '{')
@@ -163,9 +272,9 @@ static char *member_text(const char *text, const char *key)
  * that text is the very member cJSON chose (a duplicate key spelled with
  * escapes could otherwise smuggle in a value that was never validated),
  * else re-printed. NULL on no memory. */
-static char *item_text(const char *text, const char *key, const cJSON *item)
+static char *item_text(const char *text, size_t len, const char *key, const cJSON *item)
 {
-	char *raw = member_text(text, key);
+	char *raw = member_text(text, len, key);
 	cJSON *again = raw ? cJSON_Parse(raw) : NULL;
 	bool same = again && cJSON_Compare(again, item, 1);
 
@@ -222,20 +331,13 @@ static cJSON *parse_body(const char *body, size_t len, struct ts_error *err)
 			     "Request body is not valid UTF-8");
 		return NULL;
 	}
-	if (json_depth(body, len) > TS_JSON_MAX_DEPTH) {
+	if (!is_strict_json(body, len)) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
-			     "Request body is nested deeper than %d levels", TS_JSON_MAX_DEPTH);
+			     "Request body is not valid JSON (RFC 8259), or is nested deeper "
+			     "than %d levels", TS_JSON_MAX_DEPTH);
 		return NULL;
 	}
-	const char *end = NULL;
-	root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
-	/* RFC 8259 allows only white space after the value. */
-	while (root && end < body + len && strchr(" \t\r\n", *end) && *end)
-		end++;
-	if (root && end != body + len) {
-		cJSON_Delete(root);
-		root = NULL;
-	}
+	root = cJSON_ParseWithLength(body, len);
 	if (!root) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
 			     "Request body is not valid JSON");
@@ -283,7 +385,7 @@ enum ts_err ts_json_parse_task_request(const char *body, size_t len,
 			rc = invalid_field(err, "payload", "must be a JSON object");
 			goto out;
 		}
-		req->payload_json = item_text(body, "payload", item);
+		req->payload_json = item_text(body, len, "payload", item);
 		if (!req->payload_json) {
 			rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 			goto out;
@@ -372,7 +474,7 @@ static enum ts_err parse_data(const char *payload_json, const cJSON *data,
 {
 	const cJSON *field;
 
-	spec->data_json = item_text(payload_json, "data", data);
+	spec->data_json = item_text(payload_json, strlen(payload_json), "data", data);
 	if (!spec->data_json)
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	if (!cJSON_IsObject(data))

@@ -70,3 +70,14 @@ bool ts_action_parse(const char *name, enum ts_action *out)
 	}
 	return false;
 }
+
+const char *ts_run_outcome_name(enum ts_run_outcome o)
+{
+	switch (o) {
+	case TS_RUN_SUCCEEDED: return "succeeded";
+	case TS_RUN_FAILED: return "failed";
+	case TS_RUN_RETRY: return "retry";
+	case TS_RUN_LOST: return "lost";
+	}
+	return "failed";
+}

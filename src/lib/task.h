@@ -30,6 +30,14 @@ enum ts_action {
 	TS_ACTION_MESSAGE,
 };
 
+/* How one attempt of a task ended. */
+enum ts_run_outcome {
+	TS_RUN_SUCCEEDED = 0,  /* 2xx, or a message written */
+	TS_RUN_FAILED,         /* failed for good: the task will not be retried */
+	TS_RUN_RETRY,          /* failed; retried later if attempts remain */
+	TS_RUN_LOST,           /* the executor's lease expired mid-attempt */
+};
+
 /* One task as stored. Strings marked "owned" are heap copies released by
  * ts_task_cleanup(); the rest are inline. */
 struct ts_task {
@@ -60,6 +68,9 @@ const char *ts_task_status_name(enum ts_task_status s);
 bool ts_task_status_parse(const char *name, enum ts_task_status *out);
 const char *ts_action_name(enum ts_action a);
 bool ts_action_parse(const char *name, enum ts_action *out);
+
+/* "succeeded", "failed", "retry" or "lost". */
+const char *ts_run_outcome_name(enum ts_run_outcome o);
 
 /* "scheduled, running, completed, failed": for error messages. */
 const char *ts_task_status_list(void);
