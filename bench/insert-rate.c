@@ -12,7 +12,9 @@
  * Build: cc -O2 -pthread -o insert-rate insert-rate.c \
  *            $(pkg-config --cflags --libs libmariadb)
  * Usage: insert-rate -S SOCKET -u USER -p PASSWORD_FILE -D DB [-t TABLE]
- *                    [-c THREADS] [-d SECONDS]
+ *                    [-T TENANT] [-c THREADS] [-d SECONDS]
+ * -T writes the tenant column as well (schemas from migration 002 on, where
+ * the API's INSERT names the tenant of the caller's API key).
  * Output (one line on stdout):
  *   inserts=N seconds=S rate=R/s threads=C avg_ms=A max_ms=M
  * Exit status 1 on any error (the first one is printed on stderr).
@@ -32,6 +34,7 @@
 #include <mysql.h>
 
 static const char *opt_socket, *opt_user, *opt_pwfile, *opt_db, *opt_table = "tasks";
+static const char *opt_tenant; /* with -T, the tenant column is written too */
 static char password[256];
 static int opt_threads = 16;
 static double opt_seconds = 10;
@@ -42,7 +45,6 @@ static atomic_int failed;
 
 struct worker {
 	pthread_t tid;
-	int index;
 	unsigned long long count;
 	double lat_sum, lat_max;
 	uint64_t rng;
@@ -134,11 +136,11 @@ static void *run(void *arg)
 	struct worker *w = arg;
 	MYSQL *conn = mysql_init(NULL);
 	MYSQL_STMT *stmt = NULL;
-	char sql[512], id[37];
+	char sql[640], id[37];
 	static const char payload[] = "{\"url\":\"http://127.0.0.1:9/hook\",\"data\":{\"n\":1}}";
 	static const char action[] = "webhook";
-	MYSQL_BIND b[10];
-	unsigned long len[10];
+	MYSQL_BIND b[11], *bp = b;
+	unsigned long len[11];
 	MYSQL_TIME run_at = { .year = 2099, .month = 1, .day = 1,
 			      .time_type = MYSQL_TIMESTAMP_DATETIME };
 	MYSQL_TIME created, updated;
@@ -147,10 +149,10 @@ static void *run(void *arg)
 	bool ready = false;
 
 	snprintf(sql, sizeof(sql),
-		 "INSERT INTO `%s` (id, action, payload, run_at, due_at, status, recurrence,"
+		 "INSERT INTO `%s` (id,%s action, payload, run_at, due_at, status, recurrence,"
 		 " anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at)"
-		 " VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)",
-		 opt_table);
+		 " VALUES (?,%s ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)",
+		 opt_table, opt_tenant ? " tenant," : "", opt_tenant ? " ?," : "");
 	if (!conn) {
 		fail("mysql_init", "out of memory");
 	} else if (!mysql_real_connect(conn, NULL, opt_user, password, opt_db, 0,
@@ -165,22 +167,24 @@ static void *run(void *arg)
 		ready = true;
 	}
 
-	bind_str(&b[0], id, &len[0]);
-	bind_str(&b[1], action, &len[1]);
-	bind_str(&b[2], payload, &len[2]);
-	bind_time(&b[3], &run_at);
-	bind_time(&b[4], &run_at);
-	bind_str(&b[5], "", &len[5]);
-	b[5].is_null = &null_yes;          /* recurrence NULL */
-	memset(&b[6], 0, sizeof(b[6]));
-	b[6].buffer_type = MYSQL_TYPE_LONG;
-	b[6].buffer = &anchor;
-	b[6].is_null = &null_yes;          /* anchor_day NULL */
-	memset(&b[7], 0, sizeof(b[7]));
-	b[7].buffer_type = MYSQL_TYPE_LONG;
-	b[7].buffer = &max_attempts;
-	bind_time(&b[8], &created);
-	bind_time(&b[9], &updated);
+	bind_str(bp++, id, &len[0]);
+	if (opt_tenant)
+		bind_str(bp++, opt_tenant, &len[10]);
+	bind_str(bp++, action, &len[1]);
+	bind_str(bp++, payload, &len[2]);
+	bind_time(bp++, &run_at);
+	bind_time(bp++, &run_at);
+	bind_str(bp, "", &len[5]);
+	bp++->is_null = &null_yes;         /* recurrence NULL */
+	memset(bp, 0, sizeof(*bp));
+	bp->buffer_type = MYSQL_TYPE_LONG;
+	bp->buffer = &anchor;
+	bp++->is_null = &null_yes;         /* anchor_day NULL */
+	memset(bp, 0, sizeof(*bp));
+	bp->buffer_type = MYSQL_TYPE_LONG;
+	bp++->buffer = &max_attempts;
+	bind_time(bp++, &created);
+	bind_time(bp++, &updated);
 
 	pthread_barrier_wait(&ready_barrier);
 	pthread_barrier_wait(&start_barrier);
@@ -216,7 +220,7 @@ static void *run(void *arg)
 static void usage(void)
 {
 	fprintf(stderr, "Usage: insert-rate -S SOCKET -u USER -p PASSWORD_FILE -D DB "
-			"[-t TABLE] [-c THREADS] [-d SECONDS]\n");
+			"[-t TABLE] [-T TENANT] [-c THREADS] [-d SECONDS]\n");
 	exit(2);
 }
 
@@ -228,13 +232,14 @@ int main(int argc, char **argv)
 	unsigned long long total = 0;
 	double lat_sum = 0, lat_max = 0;
 
-	while ((opt = getopt(argc, argv, "S:u:p:D:t:c:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "S:u:p:D:t:T:c:d:")) != -1) {
 		switch (opt) {
 		case 'S': opt_socket = optarg; break;
 		case 'u': opt_user = optarg; break;
 		case 'p': opt_pwfile = optarg; break;
 		case 'D': opt_db = optarg; break;
 		case 't': opt_table = optarg; break;
+		case 'T': opt_tenant = optarg; break;
 		case 'c': opt_threads = atoi(optarg); break;
 		case 'd': opt_seconds = atof(optarg); break;
 		default: usage();
@@ -264,7 +269,6 @@ int main(int argc, char **argv)
 	pthread_barrier_init(&ready_barrier, NULL, (unsigned)opt_threads + 1);
 	pthread_barrier_init(&start_barrier, NULL, (unsigned)opt_threads + 1);
 	for (int i = 0; i < opt_threads; i++) {
-		w[i].index = i;
 		w[i].rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)getpid() << 20) ^
 			   (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ULL;
 		if (pthread_create(&w[i].tid, NULL, run, &w[i]) != 0) {
