@@ -162,10 +162,12 @@ void ts_tasks_list(struct ts_api *api, const struct ts_http_request *req,
 	char cursor[TS_CURSOR_TEXT_MAX] = "";
 
 	ts_error_clear(&err);
-	if (parse_list_query(req->query, &filter, &err) == TS_OK)
-		filter.tenant = api->tenant;
-	if (err.status != TS_OK ||
-	    ts_db_task_list(api->db, &filter, &tasks, &count, &has_more, &err) != TS_OK) {
+	if (parse_list_query(req->query, &filter, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
+		return;
+	}
+	filter.tenant = api->tenant;
+	if (ts_db_task_list(api->db, &filter, &tasks, &count, &has_more, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 		return;
 	}

@@ -187,74 +187,31 @@ static bool is_strict_json(const char *s, size_t len)
 	return p && strict_ws(p, end) == end;
 }
 
-/* Skips a JSON string starting at the quote at `p`; returns the position
- * after the closing quote, or NULL. */
-static const char *skip_string(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '"')
-			return p + 1;
-	}
-	return NULL;
-}
-
-/* Skips one JSON value (already known to be valid) starting at `p`. */
-static const char *skip_value(const char *p, const char *end)
-{
-	int depth = 0;
-
-	do {
-		if (p >= end)
-			return NULL;
-		if (*p == '"') {
-			p = skip_string(p, end);
-			if (!p)
-				return NULL;
-			continue;
-		}
-		if (*p == '{' || *p == '[')
-			depth++;
-		else if (*p == '}' || *p == ']')
-			depth--;
-		else if (depth == 0 && (*p == ',' || strchr(" \t\r\n", *p)))
-			return p;
-		p++;
-	} while (depth > 0 || (p < end && !strchr(",}] \t\r\n", *p)));
-	return p;
-}
-
 /* Copies the text of member `key` of the JSON object `text` exactly as the
  * client wrote it (cJSON would re-print numbers as doubles, changing
  * integers past 2^53). The first member of that name wins, as in cJSON.
- * Returns NULL when not found or on no memory. `text` must be valid JSON. */
+ * Returns NULL when not found, when `text` is not a JSON object, or on no
+ * memory. */
 static char *member_text(const char *text, size_t len, const char *key)
 {
 	size_t key_len = strlen(key);
 	const char *end = text + len;
-	const char *p = text;
+	const char *p = strict_ws(text, end);
 
-	while (p < end && *p != '{')
-		p++;
-	p++;
-	for (;;) {
-		while (p < end && strchr(" \t\r\n,", *p))
-			p++;
-		if (p >= end || *p != '"')
-			return NULL;
+	if (p >= end || *p != '{')
+		return NULL;
+	p = strict_ws(p + 1, end);
+	while (p < end && *p == '"') {
 		const char *k = p + 1;
-		p = skip_string(p, end);
+		p = strict_string(p, end);
 		if (!p)
 			return NULL;
 		bool match = (size_t)(p - 1 - k) == key_len && memcmp(k, key, key_len) == 0;
-		while (p < end && *p != ':')
-			p++;
-		p++;
-		while (p < end && strchr(" \t\r\n", *p))
-			p++;
-		const char *v = p;
-		p = skip_value(p, end);
+		p = strict_ws(p, end);
+		if (p >= end || *p != ':')
+			return NULL;
+		const char *v = strict_ws(p + 1, end);
+		p = strict_value(v, end, 1);
 		if (!p)
 			return NULL;
 		if (match) {
@@ -265,7 +222,11 @@ static char *member_text(const char *text, size_t len, const char *key)
 			}
 			return out;
 		}
+		p = strict_ws(p, end);
+		if (p < end && *p == ',')
+			p = strict_ws(p + 1, end);
 	}
+	return NULL;
 }
 
 /* The text of `item`, member `key` of the object `text`: as written when
