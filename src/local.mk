@@ -62,6 +62,7 @@ sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/executor.c src/executor/executor.h \
 	src/executor/job.c src/executor/job.h \
-	src/executor/recorder.c src/executor/recorder.h
+	src/executor/recorder.c src/executor/recorder.h \
+	src/executor/timers.c src/executor/timers.h
 src_tasksched_executor_CFLAGS = $(AM_CFLAGS) -pthread
 src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS) -lpthread

@@ -3,9 +3,11 @@
  *
  * The loop never holds a database transaction across network I/O: a claim
  * commits before any request starts, and outcomes are recorded in batches
- * afterwards. Between those it sleeps in curl's poll until the earliest of:
- * a response, the next task's due time, the poll interval (for tasks
- * created meanwhile), or the moment a batch of outcomes should be written. */
+ * afterwards. Its periodic work is a table of timed jobs (timers.h): the
+ * end of the run, lease renewal, reaping expired leases, claiming (which
+ * also polls for tasks created meanwhile) and flushing outcomes to the
+ * recorder. Each pass runs the due jobs, starts what was claimed, and then
+ * sleeps in curl's poll until a response comes or the nearest job is due. */
 #include "config.h"
 
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include "log.h"
 #include "recorder.h"
 #include "retry.h"
+#include "timers.h"
 #include "validate.h"
 #include "webhook.h"
 
@@ -36,6 +39,13 @@
 /* How long a run that lost the database keeps trying to record what it
  * already did before giving up. */
 #define RECORD_RETRY_MS 5000
+/* While winding down, the loop looks at the recorder's backlog at least
+ * this often (the recorder also wakes it when it has written everything). */
+#define DRAIN_POLL_MS 50
+
+/* The timed jobs, in the order a pass runs them: the end of the run first,
+ * so that nothing is claimed once it has come. */
+enum { TIMER_END, TIMER_RENEW, TIMER_REAP, TIMER_CLAIM, TIMER_FLUSH, TIMER_COUNT };
 
 struct ts_executor {
 	const struct ts_conf *conf;
@@ -44,12 +54,21 @@ struct ts_executor {
 	char id[65];
 	struct ts_job_queue pending;     /* claimed, not started */
 	struct ts_job_queue done;        /* finished, not handed to the recorder */
-	int64_t done_since;           /* monotonic time the oldest done job finished */
 	struct ts_recorder *recorder;
 	struct ts_netguard guard;
 	volatile sig_atomic_t stop;
 	bool db_failed;
 	struct ts_error db_err;
+
+	/* The current run (ts_executor_run). */
+	struct ts_executor_options opts;
+	struct ts_timer timers[TIMER_COUNT];
+	int64_t poll_us;              /* executor_poll_ms */
+	int64_t renew_us;             /* lease renewal interval */
+	size_t max_ahead;             /* claimed + in flight at most */
+	bool end_reached;             /* opts.end_at has come */
+	bool nothing_due;             /* --once: a claim found nothing more */
+	int64_t record_deadline;      /* after a database failure: stop waiting for the recorder */
 };
 
 static void wake_loop(void *arg)
@@ -132,6 +151,18 @@ static void note_db_failure(struct ts_executor *ex, const struct ts_error *err)
 	ex->db_failed = true;
 }
 
+/* Nothing claimed waits to start and no request is in flight. */
+static bool is_idle(const struct ts_executor *ex)
+{
+	return ex->pending.count == 0 && ts_webhook_in_flight(ex->pool) == 0;
+}
+
+/* The run is winding down: no more claims, only finishing what started. */
+static bool is_ending(const struct ts_executor *ex)
+{
+	return ex->stop || ex->db_failed || ex->end_reached || ex->nothing_due;
+}
+
 static void finish_job(struct ts_executor *ex, struct ts_job *j, enum ts_run_outcome outcome)
 {
 	j->result.task = &j->task;
@@ -139,9 +170,14 @@ static void finish_job(struct ts_executor *ex, struct ts_job *j, enum ts_run_out
 	j->result.error = j->error[0] ? j->error : NULL;
 	if (!j->result.finished_at)
 		j->result.finished_at = ts_time_now();
+	/* Outcomes wait at most FLUSH_MS for company, and not at all once a
+	 * batch is full or nothing else is going on. */
+	int64_t now = ts_time_monotonic_us();
 	if (!ex->done.count)
-		ex->done_since = ts_time_monotonic_us();
+		ts_timers_arm(&ex->timers[TIMER_FLUSH], now + FLUSH_MS * TS_USEC_PER_MSEC);
 	ts_job_queue_push(&ex->done, j);
+	if (ex->done.count >= FLUSH_BATCH || is_idle(ex))
+		ts_timers_arm(&ex->timers[TIMER_FLUSH], now);
 }
 
 static void run_message(struct ts_executor *ex, struct ts_job *j)
@@ -243,12 +279,6 @@ static void dispatch(struct ts_executor *ex)
 	}
 }
 
-/* Hands finished jobs to the recorder thread. */
-static void record(struct ts_executor *ex)
-{
-	ts_recorder_submit(ex->recorder, &ex->done);
-}
-
 /* Gives back what was claimed and not started. */
 static void release_pending(struct ts_executor *ex)
 {
@@ -306,126 +336,213 @@ static size_t claim(struct ts_executor *ex, unsigned limit)
 	return taken;
 }
 
-static int64_t min64(int64_t a, int64_t b)
+/* The timed jobs. Each returns when it is next due (timers.h). */
+
+/* End of the run: opts.end_at on the wall clock. The wall clock is read
+ * again at least every poll interval, so that a clock set forward ends the
+ * run as soon as it shows the end, as a clock set back delays it. */
+static int64_t end_job(void *arg, int64_t now)
 {
-	return a < b ? a : b;
+	struct ts_executor *ex = arg;
+	ts_time_us left = ex->opts.end_at - ts_time_now();
+
+	if (left <= 0) {
+		ex->end_reached = true;
+		return TS_TIMERS_NEVER;
+	}
+	return now + (left < ex->poll_us ? left : ex->poll_us);
 }
 
-enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_options *opts,
-			    struct ts_error *err)
+/* Leases are renewed for as long as the database answers, winding down
+ * included: requests in flight still hold theirs. */
+static bool renew_ready(void *arg)
+{
+	const struct ts_executor *ex = arg;
+
+	return !ex->db_failed;
+}
+
+static int64_t renew_job(void *arg, int64_t now)
+{
+	struct ts_executor *ex = arg;
+	struct ts_error err;
+	size_t renewed = 0;
+
+	ts_error_clear(&err);
+	if (ts_db_renew_leases(ex->db, ex->id, ex->conf->executor_lease_seconds, &renewed,
+			       &err) != TS_OK)
+		note_db_failure(ex, &err);
+	return now + ex->renew_us;
+}
+
+static bool reap_ready(void *arg)
+{
+	return !is_ending(arg);
+}
+
+/* Puts back the tasks of executors that died holding them. */
+static int64_t reap_job(void *arg, int64_t now)
+{
+	struct ts_executor *ex = arg;
+	struct ts_error err;
+	size_t reaped = 0;
+
+	ts_error_clear(&err);
+	if (ts_db_reap_expired(ex->db, ex->conf->executor_batch_size, &reaped, &err) != TS_OK)
+		note_db_failure(ex, &err);
+	else if (reaped)
+		ts_log_warning("%zu tasks whose executor's lease expired were "
+			       "put back for another attempt", reaped);
+	return now + REAP_INTERVAL_MS * TS_USEC_PER_MSEC;
+}
+
+/* Refill only once the queue runs low: claiming a few rows whenever one
+ * request finishes would cost a commit each. While the queue is full the
+ * job is not ready, and the loop sleeps until a response frees a slot. */
+static bool claim_ready(void *arg)
+{
+	const struct ts_executor *ex = arg;
+	size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
+
+	return !is_ending(ex) && busy < ex->max_ahead &&
+	       ex->pending.count < ex->conf->executor_concurrency;
+}
+
+/* How long until the next claim is worth trying, after one that did not
+ * fill the queue: the next due time, bounded by the poll interval so that
+ * tasks created meanwhile are seen. */
+static int64_t claim_delay(struct ts_executor *ex)
+{
+	struct ts_error err;
+	bool found = false;
+	ts_time_us due_in = 0;
+
+	ts_error_clear(&err);
+	if (ts_db_next_due(ex->db, &found, &due_in, &err) != TS_OK)
+		note_db_failure(ex, &err);
+	if (!found || due_in > ex->poll_us)
+		return ex->poll_us;
+	if (due_in <= 0)
+		return LOCKED_RETRY_MS * TS_USEC_PER_MSEC;
+	return due_in;
+}
+
+static int64_t claim_job(void *arg, int64_t now)
+{
+	struct ts_executor *ex = arg;
+	size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
+	size_t want = ex->max_ahead - busy;
+
+	if (want > ex->conf->executor_batch_size)
+		want = ex->conf->executor_batch_size;
+	size_t got = claim(ex, (unsigned)want);
+	if (got == want || ex->db_failed)
+		return now; /* more may be due */
+	int64_t delay = claim_delay(ex);
+	if (ex->opts.once && got == 0)
+		ex->nothing_due = true;
+	return now + delay;
+}
+
+/* Hands finished jobs to the recorder thread; armed by finish_job(). */
+static int64_t flush_job(void *arg, int64_t now)
+{
+	struct ts_executor *ex = arg;
+
+	(void)now;
+	ts_recorder_submit(ex->recorder, &ex->done);
+	return TS_TIMERS_NEVER;
+}
+
+static const struct ts_timer timer_table[TIMER_COUNT] = {
+	[TIMER_END] = { .name = "end", .fire = end_job },
+	[TIMER_RENEW] = { .name = "renew", .ready = renew_ready, .fire = renew_job },
+	[TIMER_REAP] = { .name = "reap", .ready = reap_ready, .fire = reap_job },
+	[TIMER_CLAIM] = { .name = "claim", .ready = claim_ready, .fire = claim_job },
+	[TIMER_FLUSH] = { .name = "flush", .fire = flush_job },
+};
+
+/* Sets up a run: its options, its limits, its timers, the recorder. */
+static enum ts_err begin_run(struct ts_executor *ex, const struct ts_executor_options *opts,
+			     struct ts_error *err)
 {
 	const struct ts_conf *c = ex->conf;
-	const int64_t poll_us = (int64_t)c->executor_poll_ms * TS_USEC_PER_MSEC;
+	int64_t now = ts_time_monotonic_us();
+
+	ex->opts = *opts;
+	ex->poll_us = (int64_t)c->executor_poll_ms * TS_USEC_PER_MSEC;
+	/* Leases are renewed three times per lease period. */
+	ex->renew_us = (int64_t)c->executor_lease_seconds * TS_USEC_PER_SEC / 3;
 	/* Claim ahead of what is in flight so the next requests start the
 	 * moment a slot frees, without holding more than a batch. */
-	const size_t max_ahead = c->executor_batch_size > 2 * c->executor_concurrency
-					 ? c->executor_batch_size : 2 * c->executor_concurrency;
-	/* Leases are renewed three times per lease period. */
-	const int64_t renew_us = (int64_t)c->executor_lease_seconds * TS_USEC_PER_SEC / 3;
-	int64_t next_claim = 0, next_reap = 0, record_deadline = 0;
-	int64_t next_renew = ts_time_monotonic_us() + renew_us;
-	bool nothing_due = false;
-
-	ex->db_failed = false;
+	ex->max_ahead = c->executor_batch_size > 2 * c->executor_concurrency
+				? c->executor_batch_size : 2 * c->executor_concurrency;
+	ex->db_failed = ex->end_reached = ex->nothing_due = false;
+	ex->record_deadline = 0;
+	memcpy(ex->timers, timer_table, sizeof(ex->timers));
+	ts_timers_arm(&ex->timers[TIMER_END], opts->once ? TS_TIMERS_NEVER : now);
+	ts_timers_arm(&ex->timers[TIMER_RENEW], now + ex->renew_us);
+	ts_timers_arm(&ex->timers[TIMER_REAP], now);
+	ts_timers_arm(&ex->timers[TIMER_CLAIM], now);
+	ts_timers_arm(&ex->timers[TIMER_FLUSH], TS_TIMERS_NEVER);
 	ex->recorder = ts_recorder_new(c, ex->id, wake_loop, ex, err);
 	if (!ex->recorder)
 		return err ? err->status : TS_ERR_INTERNAL;
-	for (;;) {
-		int64_t now = ts_time_monotonic_us();
-		bool ending = ex->stop || ex->db_failed ||
-			      (!opts->once && ts_time_now() >= opts->end_at) ||
-			      (opts->once && nothing_due);
+	return TS_OK;
+}
 
-		if (ending)
-			release_pending(ex);
-		if (now >= next_renew && !ex->db_failed) {
-			size_t renewed = 0;
-			ts_error_clear(err);
-			if (ts_db_renew_leases(ex->db, ex->id, c->executor_lease_seconds, &renewed,
-					       err) != TS_OK)
-				note_db_failure(ex, err);
-			next_renew = now + renew_us;
-		}
-		if (!ending) {
-			if (now >= next_reap) {
-				size_t reaped = 0;
-				ts_error_clear(err);
-				if (ts_db_reap_expired(ex->db, c->executor_batch_size, &reaped, err) != TS_OK)
-					note_db_failure(ex, err);
-				else if (reaped)
-					ts_log_warning("%zu tasks whose executor's lease expired were "
-						       "put back for another attempt", reaped);
-				next_reap = now + REAP_INTERVAL_MS * TS_USEC_PER_MSEC;
-			}
-			size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
-			/* Refill only once the queue runs low: claiming a few rows
-			 * whenever one request finishes would cost a commit each. */
-			if (!ex->db_failed && now >= next_claim && busy < max_ahead &&
-			    ex->pending.count < c->executor_concurrency) {
-				size_t want = max_ahead - busy;
-				if (want > c->executor_batch_size)
-					want = c->executor_batch_size;
-				size_t got = claim(ex, (unsigned)want);
-				if (got == want) {
-					next_claim = now; /* more may be due */
-				} else if (!ex->db_failed) {
-					bool found = false;
-					ts_time_us due_in = 0;
-					ts_error_clear(err);
-					if (ts_db_next_due(ex->db, &found, &due_in, err) != TS_OK)
-						note_db_failure(ex, err);
-					if (!found || due_in > poll_us)
-						due_in = poll_us;
-					else if (due_in <= 0)
-						due_in = LOCKED_RETRY_MS * TS_USEC_PER_MSEC;
-					next_claim = now + due_in;
-					if (opts->once && got == 0)
-						nothing_due = true;
-				}
-			}
-		}
-		dispatch(ex);
-		collect_responses(ex);
+/* Once the run winds down, nothing waits: claimed tasks that have not
+ * started go back, and finished ones are recorded at once. A recorder that
+ * cannot write means the database is gone, which ends the run too. */
+static void wind_down(struct ts_executor *ex, int64_t now)
+{
+	struct ts_error rec_err;
 
-		/* A recorder that cannot write means the database is gone. */
-		struct ts_error rec_err;
-		if (!ex->db_failed && ts_recorder_failed(ex->recorder, &rec_err))
-			note_db_failure(ex, &rec_err);
-		bool idle = ex->pending.count == 0 && ts_webhook_in_flight(ex->pool) == 0;
-		if (ex->done.count &&
-		    (ex->done.count >= FLUSH_BATCH || idle || ending ||
-		     now - ex->done_since >= FLUSH_MS * TS_USEC_PER_MSEC))
-			record(ex);
-		if ((ending || (opts->once && nothing_due)) && idle && ex->done.count == 0) {
-			size_t backlog = ts_recorder_backlog(ex->recorder);
-			if (ex->db_failed && !record_deadline)
-				record_deadline = now + RECORD_RETRY_MS * TS_USEC_PER_MSEC;
-			if (backlog == 0 || (record_deadline && now >= record_deadline))
-				break;
-		}
+	if (!ex->db_failed && ts_recorder_failed(ex->recorder, &rec_err))
+		note_db_failure(ex, &rec_err);
+	if (!is_ending(ex))
+		return;
+	release_pending(ex);
+	if (ex->done.count)
+		ts_timers_arm(&ex->timers[TIMER_FLUSH], now);
+}
 
-		/* Sleep until the next thing to do. */
-		int64_t wake = now + poll_us;
-		if (!ending && !ex->db_failed)
-			wake = min64(wake, min64(next_claim, next_reap));
-		if (!ex->db_failed)
-			wake = min64(wake, next_renew);
-		if (ex->done.count)
-			wake = min64(wake, ex->done_since + FLUSH_MS * TS_USEC_PER_MSEC);
-		if (!opts->once && !ending)
-			wake = min64(wake, now + (opts->end_at - ts_time_now()));
-		int64_t wait_us = wake - ts_time_monotonic_us();
-		int timeout_ms = wait_us <= 0 ? 0 : (int)((wait_us + 999) / 1000);
-		if (ending || (opts->once && nothing_due))
-			timeout_ms = timeout_ms < 50 ? timeout_ms : 50;
-		ts_error_clear(err);
-		if (ts_webhook_wait(ex->pool, timeout_ms, err) != TS_OK)
-			return err->status;
-		collect_responses(ex);
-	}
+/* A run is over when it winds down with nothing in flight and everything
+ * recorded; after a database failure the recorder gets RECORD_RETRY_MS. */
+static bool run_finished(struct ts_executor *ex, int64_t now)
+{
+	if (!is_ending(ex) || !is_idle(ex) || ex->done.count)
+		return false;
+	if (ex->db_failed && !ex->record_deadline)
+		ex->record_deadline = now + RECORD_RETRY_MS * TS_USEC_PER_MSEC;
+	return ts_recorder_backlog(ex->recorder) == 0 ||
+	       (ex->record_deadline && now >= ex->record_deadline);
+}
 
+/* The loop's sleep: curl's poll, until a response comes or the nearest
+ * timed job is due; then turns what finished into outcomes. */
+static enum ts_err sleep_until_next(struct ts_executor *ex, int64_t now, struct ts_error *err)
+{
+	int64_t limit = ex->poll_us;
+
+	if (is_ending(ex) && limit > DRAIN_POLL_MS * TS_USEC_PER_MSEC)
+		limit = DRAIN_POLL_MS * TS_USEC_PER_MSEC;
+	int64_t wake = ts_timers_nearest(ex->timers, TIMER_COUNT, now + limit, ex);
+	int timeout_ms = ts_timers_timeout_ms(wake, ts_time_monotonic_us());
+
+	ts_error_clear(err);
+	if (ts_webhook_wait(ex->pool, timeout_ms, err) != TS_OK)
+		return err->status;
+	collect_responses(ex);
+	return TS_OK;
+}
+
+/* Ends a run: stops the recorder, logs what it did; the run's status. */
+static enum ts_err end_run(struct ts_executor *ex, struct ts_error *err)
+{
 	size_t dropped = 0;
 	struct ts_recorder_stats st;
+
 	ts_recorder_free(ex->recorder, &st, &dropped);
 	ex->recorder = NULL;
 	ts_log_info("run done: %lu succeeded, %lu to be retried, %lu failed",
@@ -439,4 +556,26 @@ enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_opt
 		return ex->db_err.status ? ex->db_err.status : TS_ERR_UNAVAILABLE;
 	}
 	return TS_OK;
+}
+
+enum ts_err ts_executor_run(struct ts_executor *ex, const struct ts_executor_options *opts,
+			    struct ts_error *err)
+{
+	enum ts_err rc = begin_run(ex, opts, err);
+
+	if (rc != TS_OK)
+		return rc;
+	for (;;) {
+		int64_t now = ts_time_monotonic_us();
+
+		wind_down(ex, now);
+		ts_timers_run(ex->timers, TIMER_COUNT, now, ex);
+		dispatch(ex);
+		if (run_finished(ex, now))
+			break;
+		rc = sleep_until_next(ex, now, err);
+		if (rc != TS_OK)
+			return rc;
+	}
+	return end_run(ex, err);
 }
