@@ -15,6 +15,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/db_conn.c src/lib/db_tasks.c src/lib/db_migrate.c \
 	src/lib/db_runs.c src/lib/db_executor.c \
 	src/lib/retry.c src/lib/retry.h \
+	src/lib/signals.c src/lib/signals.h \
 	src/lib/netguard.c src/lib/netguard.h \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \

@@ -6,10 +6,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "executor.h"
 #include "log.h"
+#include "signals.h"
 
 /* End a timer-started run this long before the next minute, so that the
  * timer finds the service inactive and can start the next run. */
@@ -42,7 +42,11 @@ static void usage(FILE *out)
 		TS_CONF_DEFAULT_PATH);
 }
 
-int main(int argc, char **argv)
+/* Reads the command line into `opts` (with `*duration` in seconds, 0 for
+ * the default end) and `*config_arg`. Returns -1 to go on, or the exit
+ * status for --help, --version and usage errors. */
+static int parse_args(int argc, char **argv, struct ts_executor_options *opts,
+		      long *duration, const char **config_arg)
 {
 	static const struct option options[] = {
 		{ "once", no_argument, NULL, '1' },
@@ -52,27 +56,20 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ts_executor_options opts = { 0 };
-	const char *config_arg = NULL;
-	long duration = 0;
-	struct ts_conf conf;
-	struct ts_error err;
-	struct sigaction sa;
-	int opt, status = EXIT_FAILURE;
+	char *end;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "1d:c:hV", options, NULL)) != -1) {
 		switch (opt) {
-		case '1': opts.once = true; break;
-		case 'd': {
-			char *end;
-			duration = strtol(optarg, &end, 10);
-			if (*end || duration < 1 || duration > 86400) {
+		case '1': opts->once = true; break;
+		case 'd':
+			*duration = strtol(optarg, &end, 10);
+			if (*end || *duration < 1 || *duration > 86400) {
 				fprintf(stderr, "tasksched-executor: --duration takes 1 to 86400 seconds\n");
 				return 2;
 			}
 			break;
-		}
-		case 'c': config_arg = optarg; break;
+		case 'c': *config_arg = optarg; break;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("tasksched-executor %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
 		default: usage(stderr); return 2;
@@ -82,12 +79,24 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	const char *path;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct ts_executor_options opts = { 0 };
+	const char *config_arg = NULL, *path;
+	long duration = 0;
+	struct ts_conf conf;
+	struct ts_error err;
+	int status = parse_args(argc, argv, &opts, &duration, &config_arg);
+
+	if (status >= 0)
+		return status;
 	if (ts_conf_start("tasksched-executor", config_arg, &conf, &path, &err) != TS_OK) {
 		ts_log_error("%s", err.message);
 		return EXIT_FAILURE;
 	}
-
 	ts_time_us now = ts_time_now();
 	opts.end_at = duration ? now + duration * TS_USEC_PER_SEC
 			       : ts_executor_default_end(now, END_MARGIN_MS, MIN_RUN_MS);
@@ -97,17 +106,14 @@ int main(int argc, char **argv)
 		ts_log_error("%s", err.message);
 		return EXIT_FAILURE;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_terminate;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
+	/* SIGTERM and SIGINT end the run gently (ts_executor_run). */
+	ts_signals_on_terminate(on_terminate);
 	ts_log_debug("executor %s starting", ts_executor_id(running));
-	if (ts_executor_run(running, &opts, &err) == TS_OK)
-		status = EXIT_SUCCESS;
-	else
+	status = EXIT_SUCCESS;
+	if (ts_executor_run(running, &opts, &err) != TS_OK) {
 		ts_log_error("run failed: %s", err.message);
+		status = EXIT_FAILURE;
+	}
 	ts_executor_free(running);
 	running = NULL;
 	return status;

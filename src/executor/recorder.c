@@ -67,70 +67,116 @@ static enum ts_err write_batch(struct ts_recorder *rec, struct ts_job_queue *bat
 	return rc;
 }
 
-static void pause_ms(long ms)
+/* Takes up to a batch from the queue, oldest first; called locked. */
+static void take_batch(struct ts_recorder *rec, struct ts_job_queue *batch)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
+	*batch = (struct ts_job_queue){ 0 };
+	while (batch->count < RECORD_BATCH_MAX && rec->queue.count)
+		ts_job_queue_push(batch, ts_job_queue_pop(&rec->queue));
+	rec->busy = batch->count;
 }
 
+/* A batch that could not be written goes back in front of the queue, to
+ * be tried again shortly; called locked. */
+static void put_back(struct ts_recorder *rec, struct ts_job_queue *batch,
+		     const struct ts_error *err)
+{
+	if (!rec->failed) {
+		rec->failed = true;
+		rec->first_err = *err;
+		ts_log_error("cannot record outcomes: %s", err->message);
+	}
+	ts_job_queue_splice(batch, &rec->queue);
+	rec->queue = *batch;
+}
+
+/* Counts a written batch; called locked. */
+static void count_batch(struct ts_recorder *rec, const struct ts_job_queue *batch,
+			size_t applied)
+{
+	count_outcomes(&rec->stats, batch);
+	if (applied < batch->count) {
+		rec->stats.not_applied += batch->count - applied;
+		ts_log_warning("%zu of %zu outcomes not applied: their lease had expired "
+			       "and another executor took them over",
+			       batch->count - applied, batch->count);
+	}
+}
+
+/* Waits, locked, until there is something to write; false once the
+ * queue is empty and the recorder is stopping. */
+static bool wait_for_work(struct ts_recorder *rec)
+{
+	while (!rec->queue.count && !rec->stopping)
+		pthread_cond_wait(&rec->cv, &rec->mu);
+	return rec->queue.count > 0;
+}
+
+/* Writes `batch` with the lock released (the loop keeps handing over
+ * outcomes meanwhile), then counts it, or puts it back when it failed.
+ * Called and returns locked. */
+static enum ts_err write_unlocked(struct ts_recorder *rec, struct ts_job_queue *batch)
+{
+	struct ts_error err;
+	size_t applied = 0;
+	int64_t t0 = ts_time_monotonic_us();
+
+	pthread_mutex_unlock(&rec->mu);
+	ts_error_clear(&err);
+	enum ts_err rc = write_batch(rec, batch, &applied, &err);
+	pthread_mutex_lock(&rec->mu);
+	rec->busy = 0;
+	if (rc != TS_OK) {
+		put_back(rec, batch, &err);
+		return rc;
+	}
+	ts_log_debug("recorded %zu outcomes in %.1f ms", batch->count,
+		     (double)(ts_time_monotonic_us() - t0) / 1000.0);
+	count_batch(rec, batch, applied);
+	return TS_OK;
+}
+
+/* Frees a written batch, and wakes the loop when nothing is left to write
+ * (a run that winds down waits for that). Called and returns locked. */
+static void release_batch(struct ts_recorder *rec, struct ts_job_queue *batch)
+{
+	bool drained = rec->queue.count == 0;
+
+	pthread_mutex_unlock(&rec->mu);
+	ts_job_queue_clear(batch);
+	if (drained && rec->wake)
+		rec->wake(rec->wake_arg);
+	pthread_mutex_lock(&rec->mu);
+}
+
+/* Pauses between attempts while the database is away. Called and returns
+ * locked. */
+static void pause_unlocked(struct ts_recorder *rec)
+{
+	struct timespec ts = { .tv_sec = RETRY_PAUSE_MS / 1000,
+			       .tv_nsec = (RETRY_PAUSE_MS % 1000) * 1000000L };
+
+	pthread_mutex_unlock(&rec->mu);
+	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&rec->mu);
+}
+
+/* The thread: writes batches while there are any, until told to stop. A
+ * batch that failed is tried again after a pause, unless stopping. */
 static void *recorder_main(void *arg)
 {
 	struct ts_recorder *rec = arg;
+	struct ts_job_queue batch;
 
 	pthread_mutex_lock(&rec->mu);
-	for (;;) {
-		while (!rec->queue.count && !rec->stopping)
-			pthread_cond_wait(&rec->cv, &rec->mu);
-		if (!rec->queue.count)
+	while (wait_for_work(rec)) {
+		take_batch(rec, &batch);
+		if (write_unlocked(rec, &batch) == TS_OK)
+			release_batch(rec, &batch);
+		else if (rec->stopping)
 			break;
-		/* Take up to a batch, oldest first. */
-		struct ts_job_queue batch = { 0 };
-		while (batch.count < RECORD_BATCH_MAX && rec->queue.count)
-			ts_job_queue_push(&batch, ts_job_queue_pop(&rec->queue));
-		rec->busy = batch.count;
-		pthread_mutex_unlock(&rec->mu);
-
-		struct ts_error err;
-		size_t applied = 0;
-		int64_t t0 = ts_time_monotonic_us();
-		ts_error_clear(&err);
-		enum ts_err rc = write_batch(rec, &batch, &applied, &err);
-
-		pthread_mutex_lock(&rec->mu);
-		rec->busy = 0;
-		if (rc != TS_OK) {
-			if (!rec->failed) {
-				rec->failed = true;
-				rec->first_err = err;
-				ts_log_error("cannot record outcomes: %s", err.message);
-			}
-			/* Put the batch back in front and try again shortly,
-			 * unless told to stop. */
-			ts_job_queue_splice(&batch, &rec->queue);
-			rec->queue = batch;
-			if (rec->stopping)
-				break;
-			pthread_mutex_unlock(&rec->mu);
-			pause_ms(RETRY_PAUSE_MS);
-			pthread_mutex_lock(&rec->mu);
-			continue;
-		}
-		ts_log_debug("recorded %zu outcomes in %.1f ms", batch.count,
-			     (double)(ts_time_monotonic_us() - t0) / 1000.0);
-		count_outcomes(&rec->stats, &batch);
-		if (applied < batch.count) {
-			rec->stats.not_applied += batch.count - applied;
-			ts_log_warning("%zu of %zu outcomes not applied: their lease had expired "
-				       "and another executor took them over",
-				       batch.count - applied, batch.count);
-		}
-		bool drained = rec->queue.count == 0;
-		pthread_mutex_unlock(&rec->mu);
-		ts_job_queue_clear(&batch);
-		if (drained && rec->wake)
-			rec->wake(rec->wake_arg);
-		pthread_mutex_lock(&rec->mu);
+		else
+			pause_unlocked(rec);
 	}
 	pthread_mutex_unlock(&rec->mu);
 	return NULL;
