@@ -40,7 +40,8 @@ src_api_libapi_a_SOURCES = \
 	src/api/handlers_health.c
 
 sbin_PROGRAMS = src/tasksched-api
-src_tasksched_api_SOURCES = src/api/main.c src/api/fcgi.c src/api/fcgi.h
+src_tasksched_api_SOURCES = src/api/main.c src/api/fcgi.c src/api/fcgi.h \
+	src/api/supervisor.c src/api/supervisor.h
 src_tasksched_api_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS)
 src_tasksched_api_LDADD = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(FCGI_LIBS)
 
