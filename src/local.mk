@@ -46,7 +46,8 @@ src_tasksched_api_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS)
 src_tasksched_api_LDADD = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(FCGI_LIBS)
 
 bin_PROGRAMS = src/tasksched-admin
-src_tasksched_admin_SOURCES = src/admin/main.c
+src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
+	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
