@@ -13,7 +13,8 @@ unit_tests = \
 	tests/unit/test_http \
 	tests/unit/test_retry \
 	tests/unit/test_netguard \
-	tests/unit/test_sign
+	tests/unit/test_sign \
+	tests/unit/test_timers
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -63,5 +64,11 @@ tests_unit_test_netguard_LDADD = $(unit_ldadd)
 tests_unit_test_sign_SOURCES = tests/unit/test_sign.c
 tests_unit_test_sign_CFLAGS = $(unit_cflags)
 tests_unit_test_sign_LDADD = $(unit_ldadd)
+
+# The timer table is the executor's own, built into the suite directly.
+tests_unit_test_timers_SOURCES = tests/unit/test_timers.c src/executor/timers.c
+tests_unit_test_timers_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/executor
+tests_unit_test_timers_CFLAGS = $(unit_cflags)
+tests_unit_test_timers_LDADD = $(CHECK_LIBS)
 
 endif
