@@ -427,6 +427,10 @@ static int64_t claim_delay(struct ts_executor *ex)
 	return due_in;
 }
 
+/* Claims what fits into the queue. A full claim means more may be due, so
+ * it asks for the next pass; after a database failure the run winds down
+ * and the job is not ready again. With --once, a claim that finds nothing
+ * ends the run. */
 static int64_t claim_job(void *arg, int64_t now)
 {
 	struct ts_executor *ex = arg;
@@ -437,7 +441,7 @@ static int64_t claim_job(void *arg, int64_t now)
 		want = ex->conf->executor_batch_size;
 	size_t got = claim(ex, (unsigned)want);
 	if (got == want || ex->db_failed)
-		return now; /* more may be due */
+		return now;
 	int64_t delay = claim_delay(ex);
 	if (ex->opts.once && got == 0)
 		ex->nothing_due = true;
