@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "db.h"
+#include "db/db.h"
 #include "log.h"
 #include "token.h"
 

@@ -13,7 +13,8 @@ unit_tests = \
 	tests/unit/test_http \
 	tests/unit/test_retry \
 	tests/unit/test_netguard \
-	tests/unit/test_sign
+	tests/unit/test_sign \
+	tests/unit/test_finish_plan
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -63,5 +64,9 @@ tests_unit_test_netguard_LDADD = $(unit_ldadd)
 tests_unit_test_sign_SOURCES = tests/unit/test_sign.c
 tests_unit_test_sign_CFLAGS = $(unit_cflags)
 tests_unit_test_sign_LDADD = $(unit_ldadd)
+
+tests_unit_test_finish_plan_SOURCES = tests/unit/test_finish_plan.c
+tests_unit_test_finish_plan_CFLAGS = $(unit_cflags)
+tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
 
 endif
