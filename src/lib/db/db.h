@@ -12,9 +12,11 @@
 #include "task.h"
 
 /* One connection and its prepared statements. Not thread-safe: one per
- * process (or thread). It connects lazily, and after the server went away
- * it drops the connection, fails the call with TS_ERR_UNAVAILABLE and
- * connects again on the next call, so callers never reconnect by hand. */
+ * process (or thread). It connects lazily; a call whose old connection the
+ * server had closed, or that lost a deadlock, is repeated by the db layer
+ * itself (db/txn.c). After the server went away it drops the connection,
+ * fails the call with TS_ERR_UNAVAILABLE and connects again on the next
+ * call, so callers never reconnect or retry by hand. */
 struct ts_db;
 
 /* Allocates a handle for the settings in `conf` (copied). Does not connect.

@@ -146,13 +146,13 @@ static enum ts_err runs_list(struct ts_db *db, void *ctx, struct ts_error *err)
 	MYSQL_BIND in[1];
 	unsigned long in_len;
 	char status[16];
-	/* The task's tenant is checked first; runs carry only the task id. */
 	enum ts_err rc;
 	MYSQL_STMT *stmt;
 
 	ts_run_array_free(*runs, *count);
 	*runs = NULL;
 	*count = 0;
+	/* The task's tenant is checked first; runs carry only the task id. */
 	rc = task_status(db, tenant, id, status, err);
 	if (rc)
 		return rc;
