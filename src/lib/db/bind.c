@@ -218,3 +218,25 @@ enum ts_err db_task_rows_fetch_all(struct ts_db *db, MYSQL_STMT *stmt, struct db
 	*count = n;
 	return TS_OK;
 }
+
+enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql,
+			   unsigned limit, struct ts_task **tasks, size_t *count,
+			   const char *what, struct ts_error *err)
+{
+	MYSQL_BIND in[1];
+	struct db_task_row row;
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, id, sql, &stmt, err);
+
+	*tasks = NULL;
+	*count = 0;
+	if (rc)
+		return rc;
+	db_bind_uint(&in[0], &limit);
+	rc = db_exec_stmt(db, stmt, in, NULL, what, err);
+	if (rc == TS_OK)
+		rc = db_task_row_bind(db, stmt, &row, err);
+	if (rc == TS_OK)
+		rc = db_task_rows_fetch_all(db, stmt, &row, limit, tasks, count, err);
+	return rc;
+}

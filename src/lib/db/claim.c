@@ -79,23 +79,11 @@ static enum ts_err lease_claimed(struct ts_db *db, struct claim_call *c, struct 
 static enum ts_err claim_due(struct ts_db *db, void *ctx, struct ts_error *err)
 {
 	struct claim_call *c = ctx;
-	MYSQL_BIND in[1];
-	struct db_task_row row;
-	MYSQL_STMT *sel;
 	enum ts_err rc;
 
 	ts_task_array_free(c->tasks, c->count);
-	c->tasks = NULL;
-	c->count = 0;
-	rc = db_stmt(db, STMT_CLAIM_SELECT, sql_claim_select, &sel, err);
-	if (rc)
-		return rc;
-	db_bind_uint(&in[0], &c->limit);
-	rc = db_exec_stmt(db, sel, in, NULL, "claim select", err);
-	if (rc == TS_OK)
-		rc = db_task_row_bind(db, sel, &row, err);
-	if (rc == TS_OK)
-		rc = db_task_rows_fetch_all(db, sel, &row, c->limit, &c->tasks, &c->count, err);
+	rc = db_task_select(db, STMT_CLAIM_SELECT, sql_claim_select, c->limit, &c->tasks,
+			    &c->count, "claim select", err);
 	if (rc == TS_OK && c->count > 0)
 		rc = lease_claimed(db, c, err);
 	return rc;

@@ -184,6 +184,13 @@ struct db_task_row {
 	MYSQL_TIME run_at, created_at, updated_at;
 };
 
+/* Runs the statement `id` ("SELECT " DB_TASK_COLUMNS ... LIMIT ?, its only
+ * parameter) with `limit` and reads its rows into a new array, as
+ * db_task_rows_fetch_all does. `what` names it in error messages. */
+enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql,
+			   unsigned limit, struct ts_task **tasks, size_t *count,
+			   const char *what, struct ts_error *err);
+
 /* Binds `row` as the result of `stmt`. */
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
 			     struct ts_error *err);

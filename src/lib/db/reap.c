@@ -21,28 +21,6 @@ struct reap_call {
 	size_t reaped;
 };
 
-/* Selects (and locks) up to `limit` expired leases into a new array. */
-static enum ts_err select_expired(struct ts_db *db, unsigned limit, struct ts_task **tasks,
-				  size_t *count, struct ts_error *err)
-{
-	MYSQL_BIND in[1];
-	struct db_task_row row;
-	MYSQL_STMT *sel;
-	enum ts_err rc = db_stmt(db, STMT_REAP_SELECT, sql_reap_select, &sel, err);
-
-	*tasks = NULL;
-	*count = 0;
-	if (rc)
-		return rc;
-	db_bind_uint(&in[0], &limit);
-	rc = db_exec_stmt(db, sel, in, NULL, "reap select", err);
-	if (rc == TS_OK)
-		rc = db_task_row_bind(db, sel, &row, err);
-	if (rc == TS_OK)
-		rc = db_task_rows_fetch_all(db, sel, &row, limit, tasks, count, err);
-	return rc;
-}
-
 /* Records each of `tasks` as a lost attempt and moves it on, within the
  * reaper's transaction, which holds the rows locked. */
 static enum ts_err record_lost(struct ts_db *db, const struct ts_task *tasks, size_t count,
@@ -77,7 +55,8 @@ static enum ts_err reap_expired(struct ts_db *db, void *ctx, struct ts_error *er
 	struct reap_call *c = ctx;
 	struct ts_task *tasks = NULL;
 	size_t count = 0;
-	enum ts_err rc = select_expired(db, c->limit, &tasks, &count, err);
+	enum ts_err rc = db_task_select(db, STMT_REAP_SELECT, sql_reap_select, c->limit,
+					&tasks, &count, "reap select", err);
 
 	c->reaped = 0;
 	if (rc == TS_OK && count > 0)
