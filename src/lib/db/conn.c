@@ -1,5 +1,5 @@
-/* conn.c -- the MariaDB connection: connecting, noticing it is gone, and
- * the prepared-statement cache. */
+/* conn.c -- the MariaDB connection: connecting, noticing it is gone, the
+ * prepared-statement cache, and running statements. */
 #include "config.h"
 
 #include <errmsg.h>
