@@ -1,5 +1,13 @@
 # src/local.mk -- the internal library and the programs (included by Makefile.am).
 
+# The database layer: the only files that include MariaDB's headers
+# (docs/design.md, "Layers").
+DB_SOURCES = \
+	src/lib/db/db.h src/lib/db/db_internal.h \
+	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
+	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
+	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c
+
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
 	src/lib/errors.c src/lib/errors.h \
@@ -11,16 +19,14 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/json.c src/lib/json.h \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/cursor.c src/lib/cursor.h \
-	src/lib/db.h src/lib/db_internal.h \
-	src/lib/db_conn.c src/lib/db_tasks.c src/lib/db_migrate.c \
-	src/lib/db_runs.c src/lib/db_executor.c \
+	src/lib/finish_plan.c src/lib/finish_plan.h \
+	$(DB_SOURCES) \
 	src/lib/retry.c src/lib/retry.h \
 	src/lib/signals.c src/lib/signals.h \
 	src/lib/netguard.c src/lib/netguard.h \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \
-	src/lib/token.c src/lib/token.h \
-	src/lib/db_keys.c
+	src/lib/token.c src/lib/token.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
 	$(CRYPTO_CFLAGS)
 

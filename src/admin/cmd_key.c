@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "admin.h"
-#include "db.h"
+#include "db/db.h"
 #include "log.h"
 #include "token.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "admin.h"
-#include "db.h"
+#include "db/db.h"
 #include "log.h"
 
 static int migrate_exec(const struct ts_admin_ctx *ctx, int argc, char **argv)

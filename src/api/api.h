@@ -4,7 +4,7 @@
 #define TS_API_H
 
 #include "conf.h"
-#include "db.h"
+#include "db/db.h"
 #include "http.h"
 #include "netguard.h"
 #include "router.h"

@@ -2,7 +2,7 @@
 #ifndef TS_AUTH_H
 #define TS_AUTH_H
 
-#include "db.h"
+#include "db/db.h"
 #include "http.h"
 
 struct ts_api;

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "executor.h"
 #include "job.h"
 #include "json.h"

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "task.h"
 #include "webhook.h"
 

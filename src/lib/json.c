@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "db.h"
+#include "task.h"
 #include "json.h"
 
 bool ts_json_is_utf8(const char *s, size_t len)

@@ -1,4 +1,5 @@
-/* task.c -- the task model: names of states and actions, init and cleanup. */
+/* task.c -- the task model: names of states and actions, init and cleanup
+ * of tasks and runs. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -31,6 +32,24 @@ void ts_task_cleanup(struct ts_task *task)
 	free(task->payload_json);
 	free(task->error_message);
 	ts_task_init(task);
+}
+
+void ts_task_array_free(struct ts_task *tasks, size_t count)
+{
+	if (!tasks)
+		return;
+	for (size_t i = 0; i < count; i++)
+		ts_task_cleanup(&tasks[i]);
+	free(tasks);
+}
+
+void ts_run_array_free(struct ts_run *runs, size_t count)
+{
+	if (!runs)
+		return;
+	for (size_t i = 0; i < count; i++)
+		free(runs[i].excerpt);
+	free(runs);
 }
 
 const char *ts_task_status_name(enum ts_task_status s)

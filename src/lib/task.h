@@ -3,6 +3,7 @@
 #define TS_TASK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "errors.h"
 #include "tstime.h"
@@ -61,6 +62,30 @@ void ts_task_init(struct ts_task *task);
 
 /* Frees what `task` owns and empties it again; NULL is allowed. */
 void ts_task_cleanup(struct ts_task *task);
+
+/* Cleans up the `count` tasks of the heap array `tasks` and frees it;
+ * NULL is allowed. */
+void ts_task_array_free(struct ts_task *tasks, size_t count);
+
+/* One attempt of a task, as GET /tasks/{id}/runs shows it. */
+
+#define TS_RUN_ERROR_MAX 1024
+#define TS_RUN_EXCERPT_MAX 1024
+
+struct ts_run {
+	int attempt;
+	char executor_id[65];
+	ts_time_us started_at;
+	ts_time_us finished_at;
+	enum ts_run_outcome outcome;
+	int http_status;                   /* 0 when no response */
+	char error[TS_RUN_ERROR_MAX];      /* "" when none */
+	char *excerpt;                     /* owned; NULL when none */
+};
+
+/* Frees the excerpts of the `count` runs of the heap array `runs`, then
+ * the array; NULL is allowed. */
+void ts_run_array_free(struct ts_run *runs, size_t count);
 
 /* Names of states and actions ("scheduled", "webhook", ...) and back. The
  * parse functions return false for unknown names. */

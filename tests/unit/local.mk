@@ -14,7 +14,8 @@ unit_tests = \
 	tests/unit/test_retry \
 	tests/unit/test_netguard \
 	tests/unit/test_sign \
-	tests/unit/test_timers
+	tests/unit/test_timers \
+	tests/unit/test_finish_plan
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -70,5 +71,9 @@ tests_unit_test_timers_SOURCES = tests/unit/test_timers.c src/executor/timers.c
 tests_unit_test_timers_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/executor
 tests_unit_test_timers_CFLAGS = $(unit_cflags)
 tests_unit_test_timers_LDADD = $(CHECK_LIBS)
+
+tests_unit_test_finish_plan_SOURCES = tests/unit/test_finish_plan.c
+tests_unit_test_finish_plan_CFLAGS = $(unit_cflags)
+tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
 
 endif

@@ -1,4 +1,4 @@
-/* db_keys.c -- API keys: created and revoked by tasksched-admin, looked up
+/* keys.c -- API keys: created and revoked by tasksched-admin, looked up
  * by the API to learn a request's tenant. Only digests are stored. */
 #include "config.h"
 
@@ -29,35 +29,39 @@ enum ts_err ts_db_key_create(struct ts_db *db, const char *name, const char *ten
 {
 	MYSQL_BIND in[4];
 	unsigned long len[4];
-	MYSQL_STMT *stmt = db_stmt(db, STMT_KEY_INSERT, sql_key_insert, err);
+	enum ts_err rc;
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&in[0], name, &len[0]);
 	db_bind_str(&in[1], tenant, &len[1]);
 	db_bind_str(&in[2], token_hash, &len[2]);
 	db_bind_str(&in[3], token_prefix, &len[3]);
-	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt)) {
-		if (mysql_stmt_errno(stmt) == ER_DUP_ENTRY)
-			return ts_error_set(err, TS_ERR_CONFLICT, "key_exists", "name",
-					    "a key named '%s' exists already", name);
-		return db_fail(db, stmt, "create key", err);
-	}
-	return TS_OK;
+	rc = db_stmt_exec(db, STMT_KEY_INSERT, sql_key_insert, in, NULL, "create key", err);
+	if (rc == TS_ERR_DB && db->last_errno == ER_DUP_ENTRY)
+		return ts_error_set(err, TS_ERR_CONFLICT, "key_exists", "name",
+				    "a key named '%s' exists already", name);
+	return rc;
 }
 
-static enum ts_err key_tenant(struct ts_db *db, const char *token_hash,
-			      char tenant[TS_TENANT_MAX], struct ts_error *err)
+/* The arguments of ts_db_key_tenant, for db_run(). */
+struct tenant_call {
+	const char *token_hash;
+	char *tenant;  /* TS_TENANT_MAX bytes */
+};
+
+static enum ts_err key_tenant(struct ts_db *db, void *ctx, struct ts_error *err)
 {
+	const struct tenant_call *c = ctx;
+	const char *token_hash = c->token_hash;
+	char *tenant = c->tenant;
 	MYSQL_BIND in[1], out[2];
 	unsigned long in_len, out_len[2];
 	my_bool is_null[2], trunc[2];
 	char stored[TS_SHA256_HEX_MAX];
-	enum ts_err rc = TS_OK;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_KEY_LOOKUP, sql_key_lookup, err);
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, STMT_KEY_LOOKUP, sql_key_lookup, &stmt, err);
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	if (rc)
+		return rc;
 	db_bind_str(&in[0], token_hash, &in_len);
 	db_bind_out_str(&out[0], tenant, TS_TENANT_MAX, &out_len[0], &is_null[0], &trunc[0]);
 	db_bind_out_str(&out[1], stored, sizeof(stored), &out_len[1], &is_null[1], &trunc[1]);
@@ -82,13 +86,9 @@ static enum ts_err key_tenant(struct ts_db *db, const char *token_hash,
 enum ts_err ts_db_key_tenant(struct ts_db *db, const char *token_hash,
 			     char tenant[TS_TENANT_MAX], struct ts_error *err)
 {
-	enum ts_err rc;
+	struct tenant_call c = { .token_hash = token_hash, .tenant = tenant };
 
-	for (int attempt = 0;; attempt++) {
-		rc = key_tenant(db, token_hash, tenant, err);
-		if (!db_retry_stale(db, rc, attempt))
-			return rc;
-	}
+	return db_run(db, key_tenant, &c, err);
 }
 
 enum ts_err ts_db_key_list(struct ts_db *db, struct ts_api_key **keys, size_t *count,
@@ -100,13 +100,13 @@ enum ts_err ts_db_key_list(struct ts_db *db, struct ts_api_key **keys, size_t *c
 	struct ts_api_key k, *arr = NULL;
 	MYSQL_TIME created, revoked;
 	size_t n = 0, cap = 0;
-	enum ts_err rc = TS_OK;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_KEY_LIST, sql_key_list, err);
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, STMT_KEY_LIST, sql_key_list, &stmt, err);
 
 	*keys = NULL;
 	*count = 0;
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	if (rc)
+		return rc;
 	memset(&k, 0, sizeof(k));
 	db_bind_out_str(&out[0], k.name, sizeof(k.name), &len[0], &is_null[0], &trunc[0]);
 	db_bind_out_str(&out[1], k.tenant, sizeof(k.tenant), &len[1], &is_null[1], &trunc[1]);
@@ -130,7 +130,7 @@ enum ts_err ts_db_key_list(struct ts_db *db, struct ts_api_key **keys, size_t *c
 			size_t ncap = cap ? cap * 2 : 16;
 			struct ts_api_key *grown = realloc(arr, ncap * sizeof(*arr));
 			if (!grown) {
-				rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+				rc = db_no_memory(err);
 				break;
 			}
 			arr = grown;
@@ -157,12 +157,9 @@ enum ts_err ts_db_key_revoke(struct ts_db *db, const char *name, struct ts_error
 	unsigned long len;
 	unsigned long long affected = 0;
 	enum ts_err rc;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_KEY_REVOKE, sql_key_revoke, err);
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&in[0], name, &len);
-	rc = db_exec_stmt(db, stmt, in, &affected, "revoke key", err);
+	rc = db_stmt_exec(db, STMT_KEY_REVOKE, sql_key_revoke, in, &affected, "revoke key", err);
 	if (rc == TS_OK && affected == 0)
 		rc = ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", "name",
 				  "no active key named '%s'", name);

@@ -1,4 +1,4 @@
-/* db_runs.c -- a task's run history and its redrive (the API's side of
+/* runs.c -- a task's run history and its redrive (the API's side of
  * what the executor records). */
 #include "config.h"
 
@@ -24,15 +24,6 @@ static const char sql_task_retry[] =
 	" max_attempts = attempts + max_attempts, updated_at = NOW(6)"
 	" WHERE id = ? AND tenant = ? AND status = 'failed'";
 
-void ts_run_array_free(struct ts_run *runs, size_t count)
-{
-	if (!runs)
-		return;
-	for (size_t i = 0; i < count; i++)
-		free(runs[i].excerpt);
-	free(runs);
-}
-
 /* Reads the status of task `id`; TS_ERR_NOT_FOUND when there is none. */
 static enum ts_err task_status(struct ts_db *db, const char *tenant, const char *id,
 			       char status[16], struct ts_error *err)
@@ -40,11 +31,11 @@ static enum ts_err task_status(struct ts_db *db, const char *tenant, const char 
 	MYSQL_BIND in[2], out[1];
 	unsigned long in_len[2], out_len;
 	my_bool is_null, trunc;
-	enum ts_err rc = TS_OK;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_EXISTS, sql_task_exists, err);
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, STMT_TASK_EXISTS, sql_task_exists, &stmt, err);
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	if (rc)
+		return rc;
 	db_bind_str(&in[0], id, &in_len[0]);
 	db_bind_str(&in[1], tenant, &in_len[1]);
 	db_bind_out_str(&out[0], status, 16, &out_len, &is_null, &trunc);
@@ -99,8 +90,7 @@ static enum ts_err fetch_runs(struct ts_db *db, MYSQL_STMT *stmt, struct ts_run 
 			size_t ncap = cap ? cap * 2 : 16;
 			struct ts_run *grown = realloc(*runs, ncap * sizeof(**runs));
 			if (!grown)
-				return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL,
-						    "out of memory");
+				return db_no_memory(err);
 			*runs = grown;
 			cap = ncap;
 		}
@@ -122,7 +112,7 @@ static enum ts_err fetch_runs(struct ts_db *db, MYSQL_STMT *stmt, struct ts_run 
 			MYSQL_BIND b;
 			dst->excerpt = malloc(n + 1);
 			if (!dst->excerpt)
-				return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+				return db_no_memory(err);
 			memset(&b, 0, sizeof(b));
 			b.buffer_type = MYSQL_TYPE_STRING;
 			b.buffer = dst->excerpt;
@@ -139,21 +129,36 @@ static enum ts_err fetch_runs(struct ts_db *db, MYSQL_STMT *stmt, struct ts_run 
 	return rc;
 }
 
-static enum ts_err runs_list(struct ts_db *db, const char *tenant, const char *id,
-			     struct ts_run **runs, size_t *count, struct ts_error *err)
+/* The arguments of ts_db_runs_list and ts_db_task_retry, for db_run(). */
+struct runs_call {
+	const char *tenant;
+	const char *id;
+	struct ts_run *runs;
+	size_t count;
+};
+
+static enum ts_err runs_list(struct ts_db *db, void *ctx, struct ts_error *err)
 {
+	struct runs_call *c = ctx;
+	const char *tenant = c->tenant, *id = c->id;
+	struct ts_run **runs = &c->runs;
+	size_t *count = &c->count;
 	MYSQL_BIND in[1];
 	unsigned long in_len;
 	char status[16];
-	/* The task's tenant is checked first; runs carry only the task id. */
-	enum ts_err rc = task_status(db, tenant, id, status, err);
+	enum ts_err rc;
 	MYSQL_STMT *stmt;
 
+	ts_run_array_free(*runs, *count);
+	*runs = NULL;
+	*count = 0;
+	/* The task's tenant is checked first; runs carry only the task id. */
+	rc = task_status(db, tenant, id, status, err);
 	if (rc)
 		return rc;
-	stmt = db_stmt(db, STMT_RUNS_LIST, sql_runs_list, err);
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	rc = db_stmt(db, STMT_RUNS_LIST, sql_runs_list, &stmt, err);
+	if (rc)
+		return rc;
 	db_bind_str(&in[0], id, &in_len);
 	/* Buffer the rows: fetch_column on an unbuffered result is fragile. */
 	rc = db_exec_stmt(db, stmt, in, NULL, "runs", err);
@@ -169,43 +174,33 @@ static enum ts_err runs_list(struct ts_db *db, const char *tenant, const char *i
 enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id,
 			    struct ts_run **runs, size_t *count, struct ts_error *err)
 {
-	struct ts_run *arr = NULL;
-	enum ts_err rc;
+	struct runs_call c = { .tenant = tenant, .id = id };
+	enum ts_err rc = db_run(db, runs_list, &c, err);
 
 	*runs = NULL;
 	*count = 0;
-	for (int attempt = 0;; attempt++) {
-		ts_run_array_free(arr, *count);
-		arr = NULL;
-		*count = 0;
-		rc = runs_list(db, tenant, id, &arr, count, err);
-		if (!db_retry_stale(db, rc, attempt))
-			break;
-	}
 	if (rc) {
-		ts_run_array_free(arr, *count);
-		*count = 0;
+		ts_run_array_free(c.runs, c.count);
 		return rc;
 	}
-	*runs = arr;
+	*runs = c.runs;
+	*count = c.count;
 	return TS_OK;
 }
 
-static enum ts_err task_retry(struct ts_db *db, const char *tenant, const char *id,
-			      struct ts_error *err)
+static enum ts_err task_retry(struct ts_db *db, void *ctx, struct ts_error *err)
 {
+	const struct runs_call *c = ctx;
+	const char *tenant = c->tenant, *id = c->id;
 	MYSQL_BIND in[2];
 	unsigned long len[2];
 	unsigned long long affected = 0;
 	char status[16];
 	enum ts_err rc;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_RETRY, sql_task_retry, err);
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&in[0], id, &len[0]);
 	db_bind_str(&in[1], tenant, &len[1]);
-	rc = db_exec_stmt(db, stmt, in, &affected, "retry task", err);
+	rc = db_stmt_exec(db, STMT_TASK_RETRY, sql_task_retry, in, &affected, "retry task", err);
 	if (rc || affected == 1)
 		return rc;
 	rc = task_status(db, tenant, id, status, err);
@@ -218,13 +213,9 @@ static enum ts_err task_retry(struct ts_db *db, const char *tenant, const char *
 enum ts_err ts_db_task_retry(struct ts_db *db, const char *tenant, const char *id,
 			     struct ts_task *task, struct ts_error *err)
 {
-	enum ts_err rc;
+	struct runs_call c = { .tenant = tenant, .id = id };
+	enum ts_err rc = db_run(db, task_retry, &c, err);
 
-	for (int attempt = 0;; attempt++) {
-		rc = task_retry(db, tenant, id, err);
-		if (!db_retry_stale(db, rc, attempt))
-			break;
-	}
 	if (rc)
 		return rc;
 	return ts_db_task_get(db, tenant, id, task, err);

@@ -1,4 +1,5 @@
-/* db.h -- everything tasksched stores, behind one MariaDB connection. */
+/* db.h -- everything tasksched stores, behind one MariaDB connection: the
+ * public face of src/lib/db/. */
 #ifndef TS_DB_H
 #define TS_DB_H
 
@@ -11,9 +12,11 @@
 #include "task.h"
 
 /* One connection and its prepared statements. Not thread-safe: one per
- * process (or thread). It connects lazily, and after the server went away
- * it drops the connection, fails the call with TS_ERR_UNAVAILABLE and
- * connects again on the next call, so callers never reconnect by hand. */
+ * process (or thread). It connects lazily; a call whose old connection the
+ * server had closed, or that lost a deadlock, is repeated by the db layer
+ * itself (db/txn.c). After the server went away it drops the connection,
+ * fails the call with TS_ERR_UNAVAILABLE and connects again on the next
+ * call, so callers never reconnect or retry by hand. */
 struct ts_db;
 
 /* Allocates a handle for the settings in `conf` (copied). Does not connect.
@@ -59,34 +62,17 @@ struct ts_task_filter {
 enum ts_err ts_db_task_list(struct ts_db *db, const struct ts_task_filter *filter,
 			    struct ts_task **tasks, size_t *count, bool *has_more,
 			    struct ts_error *err);
-void ts_task_array_free(struct ts_task *tasks, size_t count);
 
 /* Deletes a task and its run history. TS_ERR_NOT_FOUND when unknown,
  * TS_ERR_CONFLICT ("task_running") while an executor holds it. */
 enum ts_err ts_db_task_delete(struct ts_db *db, const char *tenant, const char *id,
 			      struct ts_error *err);
 
-/* One attempt of a task, as GET /tasks/{id}/runs shows it. */
-
-#define TS_RUN_ERROR_MAX 1024
-#define TS_RUN_EXCERPT_MAX 1024
-
-struct ts_run {
-	int attempt;
-	char executor_id[65];
-	ts_time_us started_at;
-	ts_time_us finished_at;
-	enum ts_run_outcome outcome;
-	int http_status;                   /* 0 when no response */
-	char error[TS_RUN_ERROR_MAX];      /* "" when none */
-	char *excerpt;                     /* owned; NULL when none */
-};
-
-/* Lists the attempts of task `id`, oldest first. TS_ERR_NOT_FOUND when the
- * task does not exist. Free with ts_run_array_free(). */
+/* Lists the attempts of task `id` (struct ts_run, task.h), oldest first.
+ * TS_ERR_NOT_FOUND when the task does not exist. Free with
+ * ts_run_array_free(). */
 enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id,
 			    struct ts_run **runs, size_t *count, struct ts_error *err);
-void ts_run_array_free(struct ts_run *runs, size_t count);
 
 /* Puts a failed task back to "scheduled", due now, with max_attempts more
  * attempts (numbering goes on, so receivers never see an attempt number

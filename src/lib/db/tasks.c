@@ -1,5 +1,5 @@
-/* db_tasks.c -- the queries behind the /tasks API: insert (idempotent),
- * get, list by keyset, delete. */
+/* tasks.c -- the queries behind the /tasks API: insert (idempotent), get,
+ * list by keyset, delete. */
 #include "config.h"
 
 #include <mysqld_error.h>
@@ -53,16 +53,9 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 {
 	MYSQL_BIND b[1];
 	unsigned long len;
-	MYSQL_STMT *stmt = db_stmt(db, sid, sql, err);
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&b[0], id, &len);
-	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt))
-		return db_fail(db, stmt, "execute", err);
-	if (affected)
-		*affected = mysql_stmt_affected_rows(stmt);
-	return TS_OK;
+	return db_stmt_exec(db, sid, sql, b, affected, "execute", err);
 }
 
 static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
@@ -73,10 +66,8 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	my_bool null_recur, null_anchor;
 	MYSQL_TIME run_at, due_at, created, updated;
 	int anchor = t->anchor_day, max_attempts = t->max_attempts;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_INSERT, sql_task_insert, err);
+	enum ts_err rc;
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&b[0], t->id, &len[0]);
 	db_bind_str(&b[1], tenant, &len[1]);
 	db_bind_str(&b[2], ts_action_name(t->action), &len[2]);
@@ -90,15 +81,13 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	db_bind_int(&b[8], &max_attempts);
 	db_bind_time(&b[9], &created, t->created_at);
 	db_bind_time(&b[10], &updated, t->updated_at);
-	if (mysql_stmt_bind_param(stmt, b) || mysql_stmt_execute(stmt)) {
-		/* The payload's JSON_VALID check: input the validation let
-		 * through must still be a 400, never a 500. */
-		if (mysql_stmt_errno(stmt) == ER_CONSTRAINT_FAILED)
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_json", "payload",
-					    "Invalid field payload: not valid JSON");
-		return db_fail(db, stmt, "insert task", err);
-	}
-	return TS_OK;
+	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
+	/* The payload's JSON_VALID check: input the validation let through
+	 * must still be a 400, never a 500. */
+	if (rc == TS_ERR_DB && db->last_errno == ER_CONSTRAINT_FAILED)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_json", "payload",
+				    "Invalid field payload: not valid JSON");
+	return rc;
 }
 
 /* Claims `key` for `task_id` within the open transaction. Sets *taken when
@@ -110,11 +99,9 @@ static enum ts_err claim_idem_key(struct ts_db *db, const char *tenant, const ch
 	MYSQL_BIND b[5];
 	unsigned long len[5];
 	MYSQL_TIME created;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_IDEM_INSERT, sql_idem_insert, err);
+	enum ts_err rc;
 
 	*taken = false;
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
 	db_bind_str(&b[0], tenant, &len[0]);
 	db_bind_str(&b[1], key, &len[1]);
 	db_bind_str(&b[2], body, &len[2]);
@@ -123,16 +110,13 @@ static enum ts_err claim_idem_key(struct ts_db *db, const char *tenant, const ch
 	b[2].buffer_length = len[2];
 	db_bind_str(&b[3], task_id, &len[3]);
 	db_bind_time(&b[4], &created, now);
-	if (mysql_stmt_bind_param(stmt, b))
-		return db_fail(db, stmt, "bind idempotency key", err);
-	if (mysql_stmt_execute(stmt)) {
-		if (mysql_stmt_errno(stmt) == ER_DUP_ENTRY) {
-			*taken = true;
-			return TS_OK;
-		}
-		return db_fail(db, stmt, "insert idempotency key", err);
+	rc = db_stmt_exec(db, STMT_IDEM_INSERT, sql_idem_insert, b, NULL,
+			  "insert idempotency key", err);
+	if (rc == TS_ERR_DB && db->last_errno == ER_DUP_ENTRY) {
+		*taken = true;
+		return TS_OK;
 	}
-	return TS_OK;
+	return rc;
 }
 
 /* Looks up the task an idempotency key was first used for and whether the
@@ -146,13 +130,13 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const c
 	unsigned long in_len[3], out_len;
 	my_bool out_null[2], out_err;
 	int same = 0;
-	enum ts_err rc = TS_OK;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_IDEM_GET, sql_idem_get, err);
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, STMT_IDEM_GET, sql_idem_get, &stmt, err);
 
 	*found = false;
 	*same_body = false;
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	if (rc)
+		return rc;
 	db_bind_str(&in[0], body, &in_len[0]);
 	in_len[0] = (unsigned long)body_len;
 	in[0].buffer_type = MYSQL_TYPE_BLOB;
@@ -183,11 +167,11 @@ static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id
 	unsigned long in_len[2];
 	struct db_task_row row;
 	bool done;
-	enum ts_err rc;
-	MYSQL_STMT *stmt = db_stmt(db, STMT_TASK_GET, sql_task_get, err);
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, STMT_TASK_GET, sql_task_get, &stmt, err);
 
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	if (rc)
+		return rc;
 	db_bind_str(&in[0], id, &in_len[0]);
 	db_bind_str(&in[1], tenant, &in_len[1]);
 	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt))
@@ -203,17 +187,27 @@ static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id
 	return rc;
 }
 
+/* The arguments of the calls on one task, for db_run(). */
+struct task_call {
+	const char *tenant;
+	const char *id;
+	struct ts_task *task;
+};
+
+static enum ts_err get_task_unit(struct ts_db *db, void *ctx, struct ts_error *err)
+{
+	struct task_call *c = ctx;
+
+	ts_task_cleanup(c->task);
+	return get_task(db, c->tenant, c->id, c->task, err);
+}
+
 enum ts_err ts_db_task_get(struct ts_db *db, const char *tenant, const char *id,
 			   struct ts_task *task, struct ts_error *err)
 {
-	enum ts_err rc;
+	struct task_call c = { .tenant = tenant, .id = id, .task = task };
 
-	for (int attempt = 0;; attempt++) {
-		ts_task_cleanup(task);
-		rc = get_task(db, tenant, id, task, err);
-		if (!db_retry_stale(db, rc, attempt))
-			return rc;
-	}
+	return db_run(db, get_task_unit, &c, err);
 }
 
 static enum ts_err insert_with_key(struct ts_db *db, const char *tenant,
@@ -263,34 +257,40 @@ static enum ts_err insert_with_key(struct ts_db *db, const char *tenant,
 	return rc;
 }
 
+struct insert_call {
+	const char *tenant;
+	struct ts_task *task;
+	const char *idem_key;
+	const char *body;
+	size_t body_len;
+	bool *replayed;
+};
+
+static enum ts_err insert_unit(struct ts_db *db, void *ctx, struct ts_error *err)
+{
+	struct insert_call *c = ctx;
+
+	if (!c->idem_key)
+		return insert_task_row(db, c->tenant, c->task, err);
+	return insert_with_key(db, c->tenant, c->task, c->idem_key, c->body, c->body_len,
+			       c->replayed, err);
+}
+
 enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_task *task,
 			      const char *idem_key, const char *body, size_t body_len,
 			      bool *replayed, struct ts_error *err)
 {
-	enum ts_err rc;
+	struct insert_call c = {
+		.tenant = tenant, .task = task, .idem_key = idem_key,
+		.body = body, .body_len = body_len, .replayed = replayed,
+	};
 
 	*replayed = false;
 	ts_id_new(task->id);
 	task->status = TS_STATUS_SCHEDULED;
 	task->attempts = 0;
 	task->created_at = task->updated_at = ts_time_now();
-	for (int attempt = 0;; attempt++) {
-		if (idem_key)
-			rc = insert_with_key(db, tenant, task, idem_key, body, body_len, replayed, err);
-		else
-			rc = insert_task_row(db, tenant, task, err);
-		if (!db_retry_stale(db, rc, attempt))
-			return rc;
-	}
-}
-
-void ts_task_array_free(struct ts_task *tasks, size_t count)
-{
-	if (!tasks)
-		return;
-	for (size_t i = 0; i < count; i++)
-		ts_task_cleanup(&tasks[i]);
-	free(tasks);
+	return db_run(db, insert_unit, &c, err);
 }
 
 static enum ts_err list_tasks(struct ts_db *db, const struct ts_task_filter *f,
@@ -323,9 +323,10 @@ static enum ts_err list_tasks(struct ts_db *db, const struct ts_task_filter *f,
 		sid = f->has_cursor ? STMT_TASK_LIST_ALL_AFTER : STMT_TASK_LIST_ALL;
 		sql = f->has_cursor ? sql_list_all_after : sql_list_all;
 	}
-	MYSQL_STMT *stmt = db_stmt(db, sid, sql, err);
-	if (!stmt)
-		return err ? err->status : TS_ERR_DB;
+	MYSQL_STMT *stmt;
+	rc = db_stmt(db, sid, sql, &stmt, err);
+	if (rc)
+		return rc;
 	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt))
 		return db_fail(db, stmt, "list tasks", err);
 	rc = db_task_row_bind(db, stmt, &row, err);
@@ -353,24 +354,37 @@ static enum ts_err list_tasks(struct ts_db *db, const struct ts_task_filter *f,
 	return rc;
 }
 
+struct list_call {
+	const struct ts_task_filter *filter;
+	struct ts_task *tasks;
+	size_t *count;
+	bool *has_more;
+};
+
+static enum ts_err list_unit(struct ts_db *db, void *ctx, struct ts_error *err)
+{
+	struct list_call *c = ctx;
+
+	for (size_t i = 0; i < *c->count; i++)
+		ts_task_cleanup(&c->tasks[i]);
+	*c->count = 0;
+	return list_tasks(db, c->filter, c->tasks, c->count, c->has_more, err);
+}
+
 enum ts_err ts_db_task_list(struct ts_db *db, const struct ts_task_filter *filter,
 			    struct ts_task **tasks, size_t *count, bool *has_more,
 			    struct ts_error *err)
 {
 	enum ts_err rc;
 	struct ts_task *arr = calloc(filter->limit ? filter->limit : 1, sizeof(*arr));
+	struct list_call c = { .filter = filter, .tasks = arr, .count = count,
+			       .has_more = has_more };
 
 	*tasks = NULL;
 	*count = 0;
 	if (!arr)
-		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
-	for (int attempt = 0;; attempt++) {
-		for (size_t i = 0; i < *count; i++)
-			ts_task_cleanup(&arr[i]);
-		rc = list_tasks(db, filter, arr, count, has_more, err);
-		if (!db_retry_stale(db, rc, attempt))
-			break;
-	}
+		return db_no_memory(err);
+	rc = db_run(db, list_unit, &c, err);
 	if (rc) {
 		ts_task_array_free(arr, *count);
 		*count = 0;
@@ -380,66 +394,48 @@ enum ts_err ts_db_task_list(struct ts_db *db, const struct ts_task_filter *filte
 	return TS_OK;
 }
 
-static enum ts_err delete_task(struct ts_db *db, const char *tenant, const char *id,
-			       struct ts_error *err)
+/* Inside the transaction db_run_txn opened: locks the row, then deletes
+ * it and its runs unless an executor holds it. */
+static enum ts_err delete_task(struct ts_db *db, void *ctx, struct ts_error *err)
 {
+	const struct task_call *c = ctx;
+	const char *tenant = c->tenant, *id = c->id;
 	MYSQL_BIND in[2], out[1];
 	unsigned long in_len[2], out_len;
 	my_bool out_null, out_err;
 	char status[16];
-	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
 	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt(db, STMT_TASK_STATUS, sql_task_status, &stmt, err);
 
 	if (rc)
 		return rc;
-	stmt = db_stmt(db, STMT_TASK_STATUS, sql_task_status, err);
-	if (!stmt) {
-		rc = err ? err->status : TS_ERR_DB;
-		goto out;
-	}
 	db_bind_str(&in[0], id, &in_len[0]);
 	db_bind_str(&in[1], tenant, &in_len[1]);
 	db_bind_out_str(&out[0], status, sizeof(status), &out_len, &out_null, &out_err);
 	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt) ||
-	    mysql_stmt_bind_result(stmt, out)) {
-		rc = db_fail(db, stmt, "lock task", err);
-		goto out;
-	}
+	    mysql_stmt_bind_result(stmt, out))
+		return db_fail(db, stmt, "lock task", err);
 	int f = mysql_stmt_fetch(stmt);
 	mysql_stmt_free_result(stmt);
-	if (f == MYSQL_NO_DATA) {
-		rc = ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", NULL,
-				  "Task not found: %s", id);
-		goto out;
-	}
-	if (f != 0) {
-		rc = db_fail(db, stmt, "lock task", err);
-		goto out;
-	}
-	if (strcmp(status, "running") == 0) {
-		rc = ts_error_set(err, TS_ERR_CONFLICT, "task_running", NULL,
-				  "Task %s is running and cannot be deleted now; "
-				  "retry once it has finished", id);
-		goto out;
-	}
+	if (f == MYSQL_NO_DATA)
+		return ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", NULL,
+				    "Task not found: %s", id);
+	if (f != 0)
+		return db_fail(db, stmt, "lock task", err);
+	if (strcmp(status, "running") == 0)
+		return ts_error_set(err, TS_ERR_CONFLICT, "task_running", NULL,
+				    "Task %s is running and cannot be deleted now; "
+				    "retry once it has finished", id);
 	rc = exec_by_id(db, STMT_RUNS_DELETE, sql_runs_delete, id, NULL, err);
 	if (rc == TS_OK)
 		rc = exec_by_id(db, STMT_TASK_DELETE, sql_task_delete, id, NULL, err);
-	if (rc == TS_OK)
-		return db_exec(db, "COMMIT", err);
-out:
-	db_rollback_quietly(db);
 	return rc;
 }
 
 enum ts_err ts_db_task_delete(struct ts_db *db, const char *tenant, const char *id,
 			      struct ts_error *err)
 {
-	enum ts_err rc;
+	struct task_call c = { .tenant = tenant, .id = id };
 
-	for (int attempt = 0;; attempt++) {
-		rc = delete_task(db, tenant, id, err);
-		if (!db_retry_stale(db, rc, attempt))
-			return rc;
-	}
+	return db_run_txn(db, delete_task, &c, err);
 }

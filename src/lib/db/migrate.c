@@ -1,4 +1,4 @@
-/* db_migrate.c -- applying the numbered SQL migrations of sql/ once each. */
+/* migrate.c -- applying the numbered SQL migrations of sql/ once each. */
 #include "config.h"
 
 #include <ctype.h>

@@ -1,0 +1,239 @@
+/* db_internal.h -- shared plumbing of src/lib/db/: the connection, the
+ * prepared-statement cache, the unit-of-work runner and MYSQL_BIND helpers.
+ * Only files in src/lib/db/ include this, and they are the only files that
+ * include MariaDB's headers. */
+#ifndef TS_DB_INTERNAL_H
+#define TS_DB_INTERNAL_H
+
+#include <mysql.h>
+
+#include "db.h"
+
+/* Every statement tasksched prepares, by name. */
+enum db_stmt_id {
+	STMT_TASK_INSERT,
+	STMT_TASK_GET,
+	STMT_TASK_DELETE,
+	STMT_TASK_STATUS,
+	STMT_RUNS_DELETE,
+	STMT_IDEM_INSERT,
+	STMT_IDEM_GET,
+	STMT_TASK_LIST_ALL,
+	STMT_TASK_LIST_ALL_AFTER,
+	STMT_TASK_LIST_STATUS,
+	STMT_TASK_LIST_STATUS_AFTER,
+	STMT_TASK_RETRY,
+	STMT_TASK_EXISTS,
+	STMT_RUNS_LIST,
+	STMT_CLAIM_SELECT,
+	STMT_NEXT_DUE,
+	STMT_FINISH_RUNS,
+	STMT_FINISH_UPDATE,
+	STMT_FINISH_CHILDREN,
+	STMT_RELEASE,
+	STMT_REAP_SELECT,
+	STMT_IDEM_PURGE,
+	STMT_CLAIM_UPDATE_IN,
+	STMT_FINISH_COMPLETED_IN,
+	STMT_KEY_INSERT,
+	STMT_KEY_LOOKUP,
+	STMT_KEY_LIST,
+	STMT_KEY_REVOKE,
+	STMT_RENEW,
+	STMT_COUNT_
+};
+
+/* Statements prepared once per row count (multi-row VALUES lists). */
+enum db_sized_id {
+	SIZED_RUNS_INSERT,
+	SIZED_COUNT_
+};
+#define DB_SIZED_MAX 64
+
+struct ts_db {
+	struct ts_conf conf;
+	MYSQL *conn;                         /* NULL while disconnected */
+	MYSQL_STMT *stmts[STMT_COUNT_];      /* prepared on first use */
+	MYSQL_STMT *sized[SIZED_COUNT_][DB_SIZED_MAX + 1];
+	unsigned last_errno;                 /* of the last failure */
+	bool fresh;                          /* connected during this call */
+};
+
+/* Connects when not connected. Fails with TS_ERR_UNAVAILABLE. */
+enum ts_err db_connect(struct ts_db *db, struct ts_error *err);
+
+/* Closes the connection and forgets every prepared statement. */
+void db_disconnect(struct ts_db *db);
+
+/* Gives the prepared statement `id` in *stmt, preparing `sql` on first use
+ * (each id always comes with the same text, which lives beside the code
+ * that runs it). Connects first when needed. On failure *stmt is NULL,
+ * `err` is filled and the connection dropped when it is gone. The
+ * statement belongs to `db`. */
+enum ts_err db_stmt(struct ts_db *db, enum db_stmt_id id, const char *sql,
+		    MYSQL_STMT **stmt, struct ts_error *err);
+
+/* The same for the statement `id` for `n` rows (1..DB_SIZED_MAX): on first
+ * use it prepares the text `build(n)` returns (heap, freed here). */
+enum ts_err db_stmt_sized(struct ts_db *db, enum db_sized_id id, unsigned n,
+			  char *(*build)(unsigned n), MYSQL_STMT **stmt,
+			  struct ts_error *err);
+
+/* Statements on a list of ids bind DB_ID_CHUNK of them, padding with the
+ * last id (IN ignores repeats): one prepared statement serves any batch,
+ * and a plain IN list costs MariaDB about half of a JSON_TABLE join. */
+#define DB_ID_CHUNK 100
+
+/* The same for `head` followed by DB_ID_CHUNK placeholders and ")". */
+enum ts_err db_stmt_in_list(struct ts_db *db, enum db_stmt_id id, const char *head,
+			    MYSQL_STMT **stmt, struct ts_error *err);
+
+/* Runs the IN-list statement `stmt` over `count` ids in chunks; the
+ * `nfixed` (at most 4) binds of `fixed` come first. *affected sums the
+ * rows changed. */
+enum ts_err db_exec_in_list(struct ts_db *db, MYSQL_STMT *stmt, const MYSQL_BIND *fixed,
+			    unsigned nfixed, const char *const *ids, size_t count,
+			    unsigned long long *affected, const char *what,
+			    struct ts_error *err);
+
+/* Turns the failure of the last call on `db->conn` (stmt == NULL) or on
+ * `stmt` into a status: TS_ERR_UNAVAILABLE (and a dropped connection) when
+ * the server is unreachable, else TS_ERR_DB. The server's error number is
+ * kept in db->last_errno for db_run(). `what` names the operation in the
+ * message. */
+enum ts_err db_fail(struct ts_db *db, MYSQL_STMT *stmt, const char *what,
+		    struct ts_error *err);
+
+/* One unit of work against the database: a statement, or a transaction
+ * with everything inside it. It may run more than once (see db_run), so
+ * it resets its outputs first and changes nothing outside `ctx` but them. */
+typedef enum ts_err db_unit_fn(struct ts_db *db, void *ctx, struct ts_error *err);
+
+/* Runs `unit` and repeats it while its failure is one that a repetition
+ * can cure (a connection the server closed, a deadlock; the table in
+ * txn.c). Returns the status of the last run, `err` describing it. The
+ * API's and the executor's calls all go through here, so no caller retries
+ * by hand. */
+enum ts_err db_run(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_error *err);
+
+/* db_run() of `unit` inside START TRANSACTION ... COMMIT: a unit that fails
+ * is rolled back (before any repetition too). */
+enum ts_err db_run_txn(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_error *err);
+
+/* Runs a statement without parameters or results (BEGIN, COMMIT, ...). */
+enum ts_err db_exec(struct ts_db *db, const char *sql, struct ts_error *err);
+/* Rolls back, ignoring errors: for error paths. */
+void db_rollback_quietly(struct ts_db *db);
+
+/* Sets `err` to "out of memory" and returns TS_ERR_NOMEM. */
+enum ts_err db_no_memory(struct ts_error *err);
+
+/* Filling MYSQL_BIND arrays. The pointed-to storage must outlive the
+ * execute/fetch. */
+void db_bind_str(MYSQL_BIND *b, const char *s, unsigned long *len);
+void db_bind_str_or_null(MYSQL_BIND *b, const char *s, unsigned long *len, my_bool *is_null);
+void db_bind_int(MYSQL_BIND *b, int *v);
+void db_bind_uint(MYSQL_BIND *b, unsigned *v);
+void db_bind_time(MYSQL_BIND *b, MYSQL_TIME *mt, ts_time_us t);
+/* A JSON document as a BLOB parameter (JSON_TABLE's input). */
+void db_bind_json(MYSQL_BIND *b, const char *json, unsigned long *len);
+/* Result side: a fixed buffer of `size` bytes. */
+void db_bind_out_str(MYSQL_BIND *b, char *buf, unsigned long size, unsigned long *len,
+		     my_bool *is_null, my_bool *error);
+void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *mt, my_bool *is_null);
+
+ts_time_us db_time_from_mysql(const MYSQL_TIME *mt);
+
+struct db_task_row;
+
+/* Reads rows of `stmt` (executed, result bound to `row`) into a new array
+ * of at most `limit` tasks. */
+enum ts_err db_task_rows_fetch_all(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
+				   unsigned limit, struct ts_task **tasks, size_t *count,
+				   struct ts_error *err);
+
+/* Executes `stmt` with the parameters `binds` (NULL when it has none);
+ * *affected (may be NULL) receives the row count. */
+enum ts_err db_exec_stmt(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *binds,
+			 unsigned long long *affected, const char *what, struct ts_error *err);
+
+/* db_stmt() then db_exec_stmt(): prepares (once) and runs a statement that
+ * returns no rows. */
+enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
+			 MYSQL_BIND *binds, unsigned long long *affected, const char *what,
+			 struct ts_error *err);
+
+/* A task as fetched from "SELECT " DB_TASK_COLUMNS: buffers for each column
+ * and the binds pointing at them. */
+#define DB_TASK_COLUMNS \
+	"id, action, payload, run_at, status, recurrence, anchor_day, " \
+	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at"
+#define DB_TASK_NCOLS 13
+
+struct db_task_row {
+	MYSQL_BIND bind[DB_TASK_NCOLS];
+	unsigned long len[DB_TASK_NCOLS];
+	my_bool is_null[DB_TASK_NCOLS];
+	my_bool error[DB_TASK_NCOLS];
+	char id[TS_ID_TEXT_MAX];
+	char action[16];
+	char status[16];
+	char recurrence[16];
+	char parent_id[TS_ID_TEXT_MAX];
+	int anchor_day, attempts, max_attempts;
+	MYSQL_TIME run_at, created_at, updated_at;
+};
+
+/* Runs the statement `id` ("SELECT " DB_TASK_COLUMNS ... LIMIT ?, its only
+ * parameter) with `limit` and reads its rows into a new array, as
+ * db_task_rows_fetch_all does. `what` names it in error messages. */
+enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql,
+			   unsigned limit, struct ts_task **tasks, size_t *count,
+			   const char *what, struct ts_error *err);
+
+/* Binds `row` as the result of `stmt`. */
+enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
+			     struct ts_error *err);
+
+/* Fetches the next row into `task` (initialized by the caller). Returns
+ * TS_OK with *done = false for a row, *done = true at the end. The long
+ * text columns (payload, error_message) are read at their full length. */
+enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
+			      struct ts_task *task, bool *done, struct ts_error *err);
+
+/* --- recording outcomes (finish.c), shared with the reaper (reap.c) --- */
+
+struct ts_finish_decision;
+
+/* What a finish writes, decided and printed before the transaction opens.
+ * Plain completions, the bulk of any batch, take the cheapest statements:
+ * a multi-row VALUES insert of their runs and an IN-list update; the rest
+ * (retries, failures, lost attempts, children) travel as JSON documents. */
+struct db_finish_batch {
+	const struct ts_task_result *results;  /* not owned */
+	size_t count;
+	const char *owner;              /* NULL when the reaper reports lost attempts */
+	struct ts_finish_decision *decisions;  /* one per result */
+	const char **completed;         /* ids of plain completions */
+	int *completed_attempt;         /* and the attempt each completed */
+	size_t completed_count;
+	char *runs;                     /* JSON run rows (reaper only) */
+	char *updates;                  /* JSON of the other status changes, or NULL */
+	char *children;                 /* JSON of next occurrences, or NULL */
+};
+
+/* Decides (ts_finish_plan_decide) what each of the `count` results does,
+ * as of `now`, and prepares the statements' input in `b` (caller-owned;
+ * release with db_finish_batch_cleanup, also after a failure). `owner` is
+ * the executor whose lease fences the changes, NULL for the reaper. */
+enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result *results,
+				  size_t count, ts_time_us now, struct db_finish_batch *b,
+				  struct ts_error *err);
+void db_finish_batch_cleanup(struct db_finish_batch *b);
+
+/* Writes `b` inside the caller's transaction; *applied counts the tasks
+ * changed. */
+enum ts_err db_finish_batch_apply(struct ts_db *db, const struct db_finish_batch *b,
+				  size_t *applied, struct ts_error *err);
+
+#endif

@@ -1,0 +1,89 @@
+/* txn.c -- running one unit of database work (a statement or a whole
+ * transaction) and repeating it when its failure is one a repetition cures:
+ * the one place that decides what is retryable. */
+#include "config.h"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "db_internal.h"
+
+/* How many times a unit that failed may run again, by how it failed.
+ *
+ *   failure (db->last_errno)     when                       repeats  why it is safe
+ *   ---------------------------  -------------------------  -------  ------------------------------------
+ *   CR_SERVER_GONE_ERROR  2006   the connection was an old   1       the server closed an idle connection
+ *   CR_SERVER_LOST        2013   one (not made in this run)          (it restarted); db_fail dropped it,
+ *                                                                    the next run connects afresh. A
+ *                                                                    fresh connection failing is a real
+ *                                                                    outage: not repeated, so the API's
+ *                                                                    503 comes as soon as before.
+ *   ER_LOCK_DEADLOCK      1213   always                      3       InnoDB picked this transaction as a
+ *                                                                    deadlock victim and rolled it back;
+ *                                                                    Galera reports a certification
+ *                                                                    failure the same way. db_run rolls
+ *                                                                    back before each repetition too.
+ *   ER_LOCK_WAIT_TIMEOUT  1205   never                       0       it already waited
+ *                                                                    innodb_lock_wait_timeout (50 s by
+ *                                                                    default); waiting again would
+ *                                                                    outlast any client, and it undoes
+ *                                                                    only the statement, not the unit.
+ *   anything else                never                       0       a repetition would fail the same way.
+ *
+ * The scale-out work (Galera) extends this table and nothing else. */
+static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
+{
+	if (rc != TS_ERR_UNAVAILABLE && rc != TS_ERR_DB)
+		return 0;
+	switch (db->last_errno) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+		return db->fresh ? 0 : 1;
+	case ER_LOCK_DEADLOCK:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+enum ts_err db_run(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_error *err)
+{
+	enum ts_err rc;
+
+	for (int repeat = 0;; repeat++) {
+		db->last_errno = 0;
+		rc = unit(db, ctx, err);
+		if (rc == TS_OK || repeat >= repeats_allowed(db, rc))
+			return rc;
+		/* A deadlock victim is rolled back already, a dropped
+		 * connection has nothing open; this covers every other case. */
+		db_rollback_quietly(db);
+	}
+}
+
+/* What db_run_txn hands to db_run. */
+struct txn {
+	db_unit_fn *unit;
+	void *ctx;
+};
+
+static enum ts_err in_transaction(struct ts_db *db, void *ctx, struct ts_error *err)
+{
+	const struct txn *t = ctx;
+	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
+
+	if (rc == TS_OK)
+		rc = t->unit(db, t->ctx, err);
+	if (rc == TS_OK)
+		rc = db_exec(db, "COMMIT", err);
+	if (rc)
+		db_rollback_quietly(db);
+	return rc;
+}
+
+enum ts_err db_run_txn(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_error *err)
+{
+	struct txn t = { .unit = unit, .ctx = ctx };
+
+	return db_run(db, in_transaction, &t, err);
+}
