@@ -12,12 +12,18 @@
  *
  *   failure (db->last_errno)     when                       repeats  why it is safe
  *   ---------------------------  -------------------------  -------  ------------------------------------
- *   CR_SERVER_GONE_ERROR  2006   the connection was an old   1       the server closed an idle connection
- *   CR_SERVER_LOST        2013   one (not made in this run)          (it restarted); db_fail dropped it,
+ *   CR_SERVER_GONE_ERROR  2006   the connection was an old   1       sending failed, before the server could
+ *                                one (not made in this run)          act on anything, so nothing runs twice:
+ *                                                                    the server closed an idle connection
+ *                                                                    (it restarted); db_fail dropped it,
  *                                                                    the next run connects afresh. A
  *                                                                    fresh connection failing is a real
  *                                                                    outage: not repeated, so the API's
  *                                                                    503 comes as soon as before.
+ *   CR_SERVER_LOST        2013   never                       0       the connection broke after the server
+ *                                                                    had the statement: a COMMIT may have
+ *                                                                    happened, and repeating would insert
+ *                                                                    a task twice.
  *   ER_LOCK_DEADLOCK      1213   always                      3       InnoDB picked this transaction as a
  *                                                                    deadlock victim and rolled it back;
  *                                                                    Galera reports a certification
@@ -37,7 +43,6 @@ static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 		return 0;
 	switch (db->last_errno) {
 	case CR_SERVER_GONE_ERROR:
-	case CR_SERVER_LOST:
 		return db->fresh ? 0 : 1;
 	case ER_LOCK_DEADLOCK:
 		return 3;
