@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "finish_plan.h"
 #include "log.h"
 #include "recorder.h"
 
@@ -40,13 +41,18 @@ struct ts_recorder {
 static void count_outcomes(struct ts_recorder_stats *st, const struct ts_job_queue *q)
 {
 	for (const struct ts_job *j = q->head; j; j = j->next) {
-		enum ts_run_outcome o = j->result.outcome;
-		if (o == TS_RUN_SUCCEEDED)
+		switch (ts_finish_plan_status(j->result.outcome, j->task.attempts,
+					      j->task.max_attempts)) {
+		case TS_STATUS_COMPLETED:
 			st->succeeded++;
-		else if (o == TS_RUN_RETRY && j->task.attempts < j->task.max_attempts)
+			break;
+		case TS_STATUS_SCHEDULED:
 			st->retried++;
-		else
+			break;
+		default:
 			st->failed++;
+			break;
+		}
 	}
 }
 

@@ -7,15 +7,15 @@
 
 #include "finish_plan.h"
 
-/* The state an attempt leaves its task in. */
-static enum ts_task_status status_after(const struct ts_finish_attempt *a)
+enum ts_task_status ts_finish_plan_status(enum ts_run_outcome outcome, int attempt,
+					  int max_attempts)
 {
-	switch (a->outcome) {
+	switch (outcome) {
 	case TS_RUN_SUCCEEDED:
 		return TS_STATUS_COMPLETED;
 	case TS_RUN_RETRY:
 	case TS_RUN_LOST:
-		if (a->attempt < a->max_attempts)
+		if (attempt < max_attempts)
 			return TS_STATUS_SCHEDULED;
 		return TS_STATUS_FAILED;
 	case TS_RUN_FAILED:
@@ -27,7 +27,7 @@ static enum ts_task_status status_after(const struct ts_finish_attempt *a)
 void ts_finish_plan_decide(const struct ts_finish_attempt *a, struct ts_finish_decision *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->status = status_after(a);
+	d->status = ts_finish_plan_status(a->outcome, a->attempt, a->max_attempts);
 	/* An attempt that would be retried but was the last one failed for good. */
 	d->recorded = a->outcome == TS_RUN_RETRY && d->status == TS_STATUS_FAILED
 			      ? TS_RUN_FAILED : a->outcome;

@@ -39,6 +39,13 @@ struct ts_finish_decision {
 	ts_time_us next_run_at;         /* ...for this time */
 };
 
+/* The state an attempt with `outcome` leaves its task in: completed,
+ * scheduled again (retry or lost with attempts left: attempt < max_attempts)
+ * or failed. The rule ts_finish_plan_decide applies, for callers that only
+ * count. */
+enum ts_task_status ts_finish_plan_status(enum ts_run_outcome outcome, int attempt,
+					  int max_attempts);
+
 /* Decides what `a` does to its task, into `d` (caller-owned):
  *  - succeeded: completed, error cleared;
  *  - retry or lost with attempts left (attempt < max_attempts): scheduled
