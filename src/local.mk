@@ -13,6 +13,9 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/errors.c src/lib/errors.h \
 	src/lib/log.c src/lib/log.h \
 	src/lib/tstime.c src/lib/tstime.h \
+	src/lib/cron.c src/lib/cron.h \
+	src/lib/tz.c src/lib/tz.h \
+	src/lib/schedule.c src/lib/schedule.h \
 	src/lib/task.c src/lib/task.h \
 	src/lib/id.c src/lib/id.h \
 	src/lib/conf.c src/lib/conf.h \
@@ -28,11 +31,11 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/b64url.c src/lib/b64url.h \
 	src/lib/token.c src/lib/token.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
-	$(CRYPTO_CFLAGS)
+	$(CRYPTO_CFLAGS) $(ICAL_CFLAGS)
 
 # Libraries every program linking libtasksched.a needs.
 LIBTASKSCHED_LIBS = src/lib/libtasksched.a $(MARIADB_LIBS) $(CJSON_LIBS) $(UUID_LIBS) \
-	$(CRYPTO_LIBS) -lm
+	$(CRYPTO_LIBS) $(ICAL_LIBS) -lpthread -lm
 
 # The API's request handling, apart from main, so the unit tests link it too.
 noinst_LIBRARIES += src/api/libapi.a

@@ -28,7 +28,7 @@ int64_t ts_time_monotonic_us(void)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back: Howard
  * Hinnant's era-based algorithms, exact for every year we accept. */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t ts_time_days_from_civil(int y, int m, int d)
 {
 	y -= m <= 2;
 	const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -39,7 +39,7 @@ static int64_t days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void ts_time_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -70,7 +70,7 @@ bool ts_time_from_civil(const struct ts_civil *c, ts_time_us *out)
 	    c->hour < 0 || c->hour > 23 || c->minute < 0 || c->minute > 59 ||
 	    c->second < 0 || c->second > 59 || c->usec < 0 || c->usec > 999999)
 		return false;
-	int64_t days = days_from_civil(c->year, c->month, c->day);
+	int64_t days = ts_time_days_from_civil(c->year, c->month, c->day);
 	int64_t secs = days * SECS_PER_DAY + c->hour * 3600 + c->minute * 60 + c->second;
 	*out = secs * TS_USEC_PER_SEC + c->usec;
 	return true;
@@ -85,7 +85,7 @@ void ts_time_to_civil(ts_time_us t, struct ts_civil *c)
 		rem += USEC_PER_DAY;
 		days--;
 	}
-	civil_from_days(days, &c->year, &c->month, &c->day);
+	ts_time_civil_from_days(days, &c->year, &c->month, &c->day);
 	int64_t secs = rem / TS_USEC_PER_SEC;
 	c->usec = (int)(rem % TS_USEC_PER_SEC);
 	c->hour = (int)(secs / 3600);

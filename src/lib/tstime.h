@@ -61,6 +61,10 @@ char *ts_time_format_sql(ts_time_us t, char buf[TS_TIME_TEXT_MAX]);
 bool ts_time_from_civil(const struct ts_civil *c, ts_time_us *out);
 void ts_time_to_civil(ts_time_us t, struct ts_civil *c);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t ts_time_days_from_civil(int year, int month, int day);
+void ts_time_civil_from_days(int64_t days, int *year, int *month, int *day);
+
 /* Days in `month` (1..12) of `year`, with the Gregorian leap-year rule. */
 int ts_time_days_in_month(int year, int month);
 
