@@ -17,6 +17,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/tz.c src/lib/tz.h \
 	src/lib/schedule.c src/lib/schedule.h \
 	src/lib/task.c src/lib/task.h \
+	src/lib/task_schedule.c src/lib/task_schedule.h \
 	src/lib/id.c src/lib/id.h \
 	src/lib/conf.c src/lib/conf.h \
 	src/lib/json.c src/lib/json.h \
@@ -59,7 +60,8 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
-dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
+dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/003_schedules.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched
