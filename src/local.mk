@@ -22,6 +22,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/conf.c src/lib/conf.h \
 	src/lib/json.c src/lib/json.h \
 	src/lib/validate.c src/lib/validate.h \
+	src/lib/validate_schedule.c \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
 	$(DB_SOURCES) \
@@ -47,6 +48,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/routes.c \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
+	src/api/handlers_schedules.c \
 	src/api/handlers_health.c
 
 sbin_PROGRAMS = src/tasksched-api
