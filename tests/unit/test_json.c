@@ -823,6 +823,49 @@ START_TEST(webhook_spec_wrong_types)
 }
 END_TEST
 
+/* cJSON's strings end at a NUL, so the check reads the text of the very
+ * `headers` member cJSON chose, whatever the spelling of its name. */
+START_TEST(webhook_spec_header_nul)
+{
+	static const char *const refused[] = {
+		"{\"url\":\"http://h\",\"headers\":{\"X-A\":\"a\\u0000b\"}}",
+		"{\"url\":\"http://h\",\"headers\":{\"X-B\":\"1\",\"X-A\":\"\\u0000\"}}",
+		"{\"url\":\"http://h\",\"headers\":{\"X-A\\u0000\":\"v\"}}",
+		/* cJSON takes the first "headers", spelled with an escape. */
+		"{\"url\":\"http://h\",\"h\\u0065aders\":{\"X-A\":\"a\\u0000b\"},"
+		"\"headers\":{\"X-A\":\"a\"}}",
+	};
+	struct ts_webhook_spec spec;
+	struct ts_error err;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ts_error_clear(&err);
+		ck_assert_msg(ts_json_parse_webhook(refused[i], &spec, &err) == TS_ERR_INVALID,
+			      "accepted: %s", refused[i]);
+		ck_assert_str_eq(err.code, "invalid_field");
+		ck_assert_str_eq(err.field, "payload.headers");
+		ck_assert_ptr_nonnull(strstr(err.message, "X-A"));
+		ck_assert_uint_eq(spec.header_count, 0);
+	}
+
+	/* The first "headers" is the one sent; a later one is never read. */
+	ts_error_clear(&err);
+	ck_assert_int_eq(ts_json_parse_webhook(
+		"{\"url\":\"http://h\",\"headers\":{\"X-A\":\"ok\"},"
+		"\"h\\u0065aders\":{\"X-A\":\"a\\u0000b\"}}", &spec, &err), TS_OK);
+	ck_assert_uint_eq(spec.header_count, 1);
+	ck_assert_str_eq(spec.headers[0].value, "ok");
+	ts_webhook_spec_cleanup(&spec);
+
+	/* "\\u0000" is a backslash and text. */
+	ck_assert_int_eq(ts_json_parse_webhook(
+		"{\"url\":\"http://h\",\"headers\":{\"X-A\":\"\\\\u0000\"}}", &spec, &err),
+		TS_OK);
+	ck_assert_str_eq(spec.headers[0].value, "\\u0000");
+	ts_webhook_spec_cleanup(&spec);
+}
+END_TEST
+
 START_TEST(message_spec)
 {
 	struct ts_message_spec spec;
@@ -895,6 +938,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, webhook_spec_minimal);
 	tcase_add_test(tc, webhook_query_params);
 	tcase_add_test(tc, webhook_spec_wrong_types);
+	tcase_add_test(tc, webhook_spec_header_nul);
 	tcase_add_test(tc, message_spec);
 	suite_add_tcase(s, tc);
 	return s;
