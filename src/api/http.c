@@ -1,4 +1,5 @@
-/* http.c -- responses, status phrases and query strings; no FastCGI here. */
+/* http.c -- responses, status phrases, query strings and content types;
+ * no FastCGI here. */
 #include "config.h"
 
 #include <ctype.h>

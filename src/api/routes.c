@@ -1,4 +1,5 @@
-/* routes.c -- the table of every route tasksched-api serves. */
+/* routes.c -- the table of every route tasksched-api serves, and the entry
+ * point that answers a request by it. */
 #include "config.h"
 
 #include <stdio.h>

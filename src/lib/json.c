@@ -1,5 +1,6 @@
-/* json.c -- JSON mapping: request bodies in, response bodies out (cJSON).
- * This is the only file that includes cJSON. */
+/* json.c -- JSON mapping: request bodies and payloads in, response bodies
+ * and the database layer's batch rows out (cJSON). This is the only file
+ * that includes cJSON. */
 #include "config.h"
 
 #include <math.h>
