@@ -1,4 +1,5 @@
-/* tstime.c -- UTC instants as microseconds, RFC 3339 text, recurrence steps. */
+/* tstime.c -- UTC instants as microseconds, RFC 3339 text, the calendar,
+ * recurrence names. */
 #include "config.h"
 
 #include <stdio.h>
@@ -241,55 +242,4 @@ bool ts_recurrence_parse(const char *name, enum ts_recurrence *out)
 		}
 	}
 	return false;
-}
-
-ts_time_us ts_recurrence_step(ts_time_us t, enum ts_recurrence r, int anchor_day)
-{
-	struct ts_civil c;
-	ts_time_us next;
-
-	switch (r) {
-	case TS_RECUR_DAILY:
-		return t + USEC_PER_DAY;
-	case TS_RECUR_WEEKLY:
-		return t + 7 * USEC_PER_DAY;
-	case TS_RECUR_MONTHLY:
-		ts_time_to_civil(t, &c);
-		if (anchor_day < 1 || anchor_day > 31)
-			anchor_day = c.day;
-		if (++c.month > 12) {
-			c.month = 1;
-			c.year++;
-		}
-		int last = ts_time_days_in_month(c.year, c.month);
-		c.day = anchor_day < last ? anchor_day : last;
-		if (!ts_time_from_civil(&c, &next))
-			return t; /* past year 9999: the series ends */
-		return next;
-	case TS_RECUR_NONE:
-		break;
-	}
-	return t;
-}
-
-ts_time_us ts_recurrence_next(ts_time_us t, enum ts_recurrence r, int anchor_day,
-			      ts_time_us now)
-{
-	ts_time_us next = ts_recurrence_step(t, r, anchor_day);
-
-	if (next <= t)
-		return next;
-	/* Jump close to `now` in whole periods first so that a series idle for
-	 * years costs a few steps, not thousands. */
-	if (next <= now && r != TS_RECUR_MONTHLY) {
-		int64_t period = ts_recurrence_step(0, r, 0);
-		next += (now - next) / period * period;
-	}
-	while (next <= now) {
-		ts_time_us after = ts_recurrence_step(next, r, anchor_day);
-		if (after <= next)
-			break;
-		next = after;
-	}
-	return next;
 }
