@@ -20,7 +20,10 @@ EXTRA_DIST += \
 	tests/integration/testlib.sh \
 	scripts/deps \
 	scripts/run \
+	scripts/proc.sh \
 	scripts/stack.sh \
+	scripts/stack-apache2.conf.in \
+	scripts/stack-lighttpd.conf.in \
 	scripts/test \
 	conf/lighttpd/tasksched.conf \
 	conf/apache/tasksched.conf
