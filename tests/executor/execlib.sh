@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # execlib.sh -- what the executor tests share, on top of
 # tests/integration/testlib.sh: a throw-away MariaDB (and, on request, the
 # API behind lighttpd), the scripted webhook receiver tests/sink/sink on an
@@ -110,13 +111,7 @@ x_stack_up() {
 		t_stack_up lighttpd 1
 		X_API=1
 	else
-		T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tasksched-test.XXXXXX") || t_bail "mktemp failed"
-		trap 'exit 1' INT TERM HUP
-		T_DB=$T_DIR/db
-		T_CONF=$T_DIR/tasksched.conf
-		trap 'x_on_exit' EXIT
-		TS_MARIADB_OPTS=$T_MARIADB_OPTS ts_mariadb_start "$T_DB" || x_bail "MariaDB did not start"
-		ts_mariadb_setup "$T_DB" "$T_DIR/db-password" || x_bail "could not create the database"
+		t_db_up
 	fi
 	trap 'x_on_exit' EXIT
 	x_write_conf "$T_CONF" || x_bail "could not write $T_CONF"
