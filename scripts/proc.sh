@@ -10,6 +10,7 @@
 # recorded, checked against its command line, never by name (no pkill).
 #
 #   ts_spawn PIDFILE LOG CMD...   CMD in the background, in a session of its own
+#   ts_wait_file FILE [SECS [PID]]  wait for FILE to be written, print it
 #   ts_pid_alive PID, ts_pid_is PID MARKER, ts_wait_pid_gone PID [SECS]
 #   ts_stop_pid PID [SECS]        SIGTERM, then SIGKILL after SECS
 #   ts_free_port, ts_wait_port HOST PORT [SECS], ts_wait_socket PATH [SECS]
@@ -79,7 +80,7 @@ ts_stop_pid() {
 # output is appended to LOG. CMD's pid is written to PIDFILE and left in
 # TS_SPAWNED_PID (setsid may fork, so $! would not be it).
 ts_spawn() {
-	local pidfile=$1 log=$2 i
+	local pidfile=$1 log=$2
 	shift 2
 	rm -f "$pidfile"
 	TS_SPAWNED_PID=
@@ -88,14 +89,35 @@ ts_spawn() {
 		"$pidfile" "$@" </dev/null >>"$log" 2>&1 &
 	# Not a job of the caller: no "Killed" notice when a test kills it.
 	disown $! 2>/dev/null || true
-	for ((i = 0; i < 250; i++)); do
-		if [[ -s $pidfile ]]; then
-			TS_SPAWNED_PID=$(cat "$pidfile")
+	if TS_SPAWNED_PID=$(ts_wait_file "$pidfile" 5); then
+		return 0
+	fi
+	ts_msg "could not start $1"
+	return 1
+}
+
+# ts_wait_file FILE [SECS [PID]] -- wait until FILE is not empty (written
+# by another process, which renames it into place), then print it; false
+# after SECS (10), or as soon as PID, the process to write it, is gone.
+ts_wait_file() {
+	local file=$1 secs=${2:-10} pid=${3:-} i
+	for ((i = 0; i < secs * 50; i++)); do
+		if [[ -s $file ]]; then
+			cat "$file"
 			return 0
 		fi
+		[[ -z $pid ]] || ts_pid_alive "$pid" || break
 		sleep 0.02
 	done
-	ts_msg "could not start $1"
+	[[ -s $file ]] && cat "$file"
+}
+
+# ts_start_failed NAME PID LOG LINES -- NAME (PID) did not come up: show
+# the last LINES of its LOG, stop it, return 1.
+ts_start_failed() {
+	ts_msg "$1 did not start; end of $3:"
+	tail -n "$4" "$3" >&2
+	ts_stop_pid "$2" 5
 	return 1
 }
 
@@ -240,10 +262,7 @@ ts_mariadb_start() {
 		fi
 		sleep 0.1
 	done
-	ts_msg "MariaDB did not start; end of $dir/error.log:"
-	tail -n 20 "$dir/error.log" >&2
-	ts_stop_pid "$pid" 5
-	return 1
+	ts_start_failed MariaDB "$pid" "$dir/error.log" 20
 }
 
 # ts_mariadb_pid DIR -- the pid of the mariadbd started for DIR (known by

@@ -143,10 +143,7 @@ ts_web_spawn() {
 	ts_spawn "$dir/$name.daemon.pid" "$errlog" "$@" || return 1
 	pid=$TS_SPAWNED_PID
 	if ! ts_wait_port 127.0.0.1 "$port" 10 || ! ts_pid_alive "$pid"; then
-		ts_msg "$name did not start; end of $errlog:"
-		tail -n 10 "$errlog" >&2
-		ts_stop_pid "$pid" 5
-		return 1
+		ts_start_failed "$name" "$pid" "$errlog" 10
 	fi
 }
 
