@@ -3,8 +3,11 @@
 #include "config.h"
 
 #include <mysqld_error.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "db_internal.h"
+#include "json.h"
 
 static const char sql_change_lock[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ? AND tenant = ? FOR UPDATE";
@@ -55,12 +58,33 @@ static enum ts_err write_change(struct ts_db *db, const struct ts_task *t,
 	return rc;
 }
 
+/* The row read back must show what the change decided (`decided`, its
+ * representation): a field of the task that write_change() does not store
+ * would otherwise be dropped without a word. Failing rolls it all back. */
+static enum ts_err check_stored(const char *decided, const struct ts_task *stored,
+				struct ts_error *err)
+{
+	char *shown = ts_json_task_one(stored);
+	bool same;
+
+	if (!shown)
+		return db_no_memory(err);
+	same = strcmp(shown, decided) == 0;
+	free(shown);
+	if (same)
+		return TS_OK;
+	return ts_error_set(err, TS_ERR_INTERNAL, "internal", NULL,
+			    "task %s: a change was not stored as decided (a field that "
+			    "db/changes.c does not write?)", stored->id);
+}
+
 /* Inside the transaction db_run_txn opened. */
 static enum ts_err change_task(struct ts_db *db, void *ctx, struct ts_error *err)
 {
 	struct change_call *c = ctx;
 	bool changed = false;
 	ts_time_us updated_at;
+	char *decided;
 	enum ts_err rc;
 
 	ts_task_cleanup(c->task);
@@ -79,10 +103,16 @@ static enum ts_err change_task(struct ts_db *db, void *ctx, struct ts_error *err
 	rc = write_change(db, c->task, err);
 	if (rc)
 		return rc;
+	decided = ts_json_task_one(c->task);
+	if (!decided)
+		return db_no_memory(err);
 	/* Answer with what is stored, exactly as a GET would show it. */
 	ts_task_cleanup(c->task);
-	return db_task_read(db, STMT_CHANGE_LOCK, sql_change_lock, c->tenant, c->id, c->task,
-			    err);
+	rc = db_task_read(db, STMT_CHANGE_LOCK, sql_change_lock, c->tenant, c->id, c->task, err);
+	if (rc == TS_OK)
+		rc = check_stored(decided, c->task, err);
+	free(decided);
+	return rc;
 }
 
 enum ts_err ts_db_task_change(struct ts_db *db, const char *tenant, const char *id,
