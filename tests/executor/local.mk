@@ -19,7 +19,7 @@ executor_tests = \
 	tests/executor/executor-recurrence.test \
 	tests/executor/executor-precision.test \
 	tests/executor/executor-systemd.test \
-	tests/executor/executor-pause.test
+	tests/executor/executor-changes.test
 
 TESTS += $(executor_tests)
 
