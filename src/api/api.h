@@ -16,7 +16,9 @@ struct ts_api {
 	char tenant[TS_TENANT_MAX];  /* of the request being served */
 };
 
-/* Answers one request: routes it and runs the handler, or fills a 404/405. */
+/* Answers one request: routes it and runs the handler, or fills a 404/405.
+ * A response whose JSON body could not be built leaves as a 500 with a
+ * fixed JSON error (ts_http_response_finish), never as an empty 2xx. */
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		   struct ts_http_response *resp);
 
@@ -47,10 +49,12 @@ ts_route_handler ts_tasks_resume;
 /* Sets the ETag header of a response that carries `task`. */
 void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task);
 
-/* Answers 200 {"task": {...}} with its ETag when `rc` is TS_OK, else the
- * error `err`. */
+/* Answers 200 with `task` and its ETag when `rc` is TS_OK, else the error
+ * `err`: {"task": {...}}, or with `message` (may be NULL) the shape of a
+ * created task. */
 void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
-		      const struct ts_error *err, const struct ts_task *task);
+		      const struct ts_error *err, const struct ts_task *task,
+		      const char *message);
 
 /* handlers_health.c */
 ts_route_handler ts_health_get;

@@ -35,14 +35,15 @@ void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task
 }
 
 void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
-		      const struct ts_error *err, const struct ts_task *task)
+		      const struct ts_error *err, const struct ts_task *task,
+		      const char *message)
 {
 	if (rc) {
 		ts_http_error(resp, 0, err);
 		return;
 	}
 	resp->status = 200;
-	resp->body = ts_json_task_one(task);
+	resp->body = message ? ts_json_task_created(task, message) : ts_json_task_one(task);
 	ts_tasks_set_etag(resp, task);
 }
 
@@ -143,7 +144,7 @@ static void run_change(struct ts_api *api, const struct ts_http_request *req,
 	ts_error_clear(&err);
 	ts_task_init(&task);
 	ts_tasks_respond(resp, ts_db_task_change(api->db, api->tenant, id, change_task, &c,
-						 &task, &err), &err, &task);
+						 &task, &err), &err, &task, NULL);
 	ts_task_cleanup(&task);
 }
 

@@ -1,5 +1,6 @@
-/* json.c -- JSON mapping: request bodies in, response bodies out (cJSON).
- * This is the only file that includes cJSON. */
+/* json.c -- JSON mapping: request bodies and payloads in, response bodies
+ * and the database layer's batch rows out (cJSON). This is the only file
+ * that includes cJSON. */
 #include "config.h"
 
 #include <math.h>
@@ -14,42 +15,54 @@
 #include "task.h"
 #include "utf8.h"
 
-/* Copies the text of member `key` of the JSON object `text` exactly as the
- * client wrote it (cJSON would re-print numbers as doubles, changing
- * integers past 2^53). The first member of that name wins, as in cJSON.
- * Returns NULL when not found, when `text` is not a JSON object, or on no
- * memory. */
-static char *member_text(const char *text, size_t len, const char *key)
+/* Finds, in the JSON object `text`, the member that
+ * cJSON_GetObjectItemCaseSensitive(obj, key) returns for the same text:
+ * the first whose name, decoded by cJSON itself, is `key`. (A name may be
+ * spelled with escapes, and a duplicate may follow; matching the spelling
+ * would let a later value pass for the one that was checked.) Returns
+ * TS_OK with `*m` set, TS_ERR_NOT_FOUND when there is none or `text` is not
+ * strict JSON, or TS_ERR_NOMEM. */
+static enum ts_err chosen_member(const char *text, size_t len, const char *key,
+				 struct ts_json_strict_member *m)
 {
-	const char *v;
-	size_t n;
-	char *out;
+	struct ts_json_strict_members it;
 
-	if (!ts_json_strict_member(text, len, key, &v, &n))
-		return NULL;
-	out = malloc(n + 1);
-	if (out) {
-		memcpy(out, v, n);
-		out[n] = '\0';
+	if (!ts_json_strict_members_init(&it, text, len))
+		return TS_ERR_NOT_FOUND;
+	while (ts_json_strict_members_next(&it, m)) {
+		/* cJSON parsed the whole text already: failing on a part of
+		 * it means memory ran out. */
+		cJSON *name = cJSON_ParseWithLength(m->name, m->name_len);
+		if (!name)
+			return TS_ERR_NOMEM;
+		bool match = strcmp(name->valuestring, key) == 0;
+		cJSON_Delete(name);
+		if (match)
+			return TS_OK;
 	}
-	return out;
+	return TS_ERR_NOT_FOUND;
 }
 
-/* The text of `item`, member `key` of the object `text`: as written when
- * that text is the very member cJSON chose (a duplicate key spelled with
- * escapes could otherwise smuggle in a value that was never validated),
- * else re-printed. NULL on no memory. */
+/* The text of `item`, member `key` of the object `text`, exactly as the
+ * client wrote it (cJSON would re-print numbers as doubles, changing
+ * integers past 2^53); re-printed only when `text` is not strict JSON.
+ * NULL on no memory. */
 static char *item_text(const char *text, size_t len, const char *key, const cJSON *item)
 {
-	char *raw = member_text(text, len, key);
-	cJSON *again = raw ? cJSON_Parse(raw) : NULL;
-	bool same = again && cJSON_Compare(again, item, 1);
+	struct ts_json_strict_member m;
+	enum ts_err rc = chosen_member(text, len, key, &m);
+	char *out;
 
-	cJSON_Delete(again);
-	if (same)
-		return raw;
-	free(raw);
-	return cJSON_PrintUnformatted(item);
+	if (rc == TS_ERR_NOMEM)
+		return NULL;
+	if (rc != TS_OK)
+		return cJSON_PrintUnformatted(item);
+	out = malloc(m.value_len + 1);
+	if (out) {
+		memcpy(out, m.value, m.value_len);
+		out[m.value_len] = '\0';
+	}
+	return out;
 }
 
 static enum ts_err invalid_field(struct ts_error *err, const char *field, const char *what)
@@ -190,23 +203,62 @@ static char *query_value_text(const cJSON *v)
 	return cJSON_PrintUnformatted(v);
 }
 
-static enum ts_err parse_headers(const cJSON *headers, struct ts_webhook_spec *spec,
-				 struct ts_error *err)
+/* Refuses a header whose name or value holds U+0000 ("a\u0000b"): cJSON
+ * hands out C strings, which would cut it at the NUL, so only the text can
+ * tell. Checked here, as the value is read; validate.c checks what a C
+ * string can show (length, line breaks). Walks the written members of the
+ * `headers` object cJSON chose alongside its items, which are in the same
+ * order. */
+static enum ts_err check_header_nul(const char *payload_json, const cJSON *headers,
+				    struct ts_error *err)
+{
+	struct ts_json_strict_member m;
+	struct ts_json_strict_members it;
+	const cJSON *h;
+	enum ts_err rc = chosen_member(payload_json, strlen(payload_json), "headers", &m);
+
+	if (rc == TS_ERR_NOMEM)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	if (rc != TS_OK || !ts_json_strict_members_init(&it, m.value, m.value_len))
+		return invalid_field(err, "payload", "must be a JSON object");
+	cJSON_ArrayForEach(h, headers) {
+		if (!ts_json_strict_members_next(&it, &m))
+			return invalid_field(err, "payload", "must be a JSON object");
+		if (ts_json_strict_string_has_nul(m.name, m.name_len))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: '%.64s' is not a valid "
+					    "header name", h->string);
+		if (ts_json_strict_string_has_nul(m.value, m.value_len))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: the value of '%.64s' "
+					    "contains a NUL character", h->string);
+	}
+	return TS_OK;
+}
+
+static enum ts_err parse_headers(const char *payload_json, const cJSON *headers,
+				 struct ts_webhook_spec *spec, struct ts_error *err)
 {
 	const cJSON *h;
 	int n = cJSON_GetArraySize(headers);
+	enum ts_err rc;
 
 	if (!cJSON_IsObject(headers))
 		return invalid_field(err, "payload.headers", "must be an object of strings");
 	if (n == 0)
 		return TS_OK;
-	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
-	if (!spec->headers)
-		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	cJSON_ArrayForEach(h, headers) {
 		if (!cJSON_IsString(h))
 			return invalid_field(err, "payload.headers",
 					     "every header value must be a string");
+	}
+	rc = check_header_nul(payload_json, headers, err);
+	if (rc)
+		return rc;
+	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
+	if (!spec->headers)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	cJSON_ArrayForEach(h, headers) {
 		struct ts_kv *kv = &spec->headers[spec->header_count++];
 		kv->name = strdup(h->string);
 		kv->value = strdup(h->valuestring);
@@ -262,7 +314,7 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 		goto out;
 	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
 	if (item && !cJSON_IsNull(item)) {
-		rc = parse_headers(item, spec, err);
+		rc = parse_headers(payload_json, item, spec, err);
 		if (rc)
 			goto out;
 	}

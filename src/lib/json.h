@@ -1,4 +1,5 @@
-/* json.h -- JSON mapping: request bodies in, response bodies out (cJSON). */
+/* json.h -- JSON mapping: request bodies and payloads in, response bodies
+ * and the database layer's batch rows out (cJSON). */
 #ifndef TS_JSON_H
 #define TS_JSON_H
 

@@ -139,37 +139,60 @@ bool ts_json_strict_valid(const char *s, size_t len)
 	return p && strict_ws(p, end) == end;
 }
 
-bool ts_json_strict_member(const char *text, size_t len, const char *key,
-			   const char **value, size_t *value_len)
+bool ts_json_strict_members_init(struct ts_json_strict_members *it,
+				 const char *text, size_t len)
 {
-	size_t key_len = strlen(key);
 	const char *end = text + len;
 	const char *p = strict_ws(text, end);
 
 	if (p >= end || *p != '{')
 		return false;
-	p = strict_ws(p + 1, end);
-	while (p < end && *p == '"') {
-		const char *k = p + 1;
-		p = strict_string(p, end);
-		if (!p)
+	it->p = strict_ws(p + 1, end);
+	it->end = end;
+	it->started = false;
+	return true;
+}
+
+bool ts_json_strict_members_next(struct ts_json_strict_members *it,
+				 struct ts_json_strict_member *m)
+{
+	const char *p = it->p, *end = it->end;
+
+	if (it->started) {
+		if (p >= end || *p != ',')
 			return false;
-		bool match = (size_t)(p - 1 - k) == key_len && memcmp(k, key, key_len) == 0;
-		p = strict_ws(p, end);
-		if (p >= end || *p != ':')
-			return false;
-		const char *v = strict_ws(p + 1, end);
-		p = strict_value(v, end, 1);
-		if (!p)
-			return false;
-		if (match) {
-			*value = v;
-			*value_len = (size_t)(p - v);
+		p = strict_ws(p + 1, end);
+	}
+	if (p >= end || *p != '"')
+		return false;
+	m->name = p;
+	p = strict_string(p, end);
+	if (!p)
+		return false;
+	m->name_len = (size_t)(p - m->name);
+	p = strict_ws(p, end);
+	if (p >= end || *p != ':')
+		return false;
+	m->value = strict_ws(p + 1, end);
+	p = strict_value(m->value, end, 1);
+	if (!p)
+		return false;
+	m->value_len = (size_t)(p - m->value);
+	it->p = strict_ws(p, end);
+	it->started = true;
+	return true;
+}
+
+bool ts_json_strict_string_has_nul(const char *lit, size_t len)
+{
+	const char *end = lit + len;
+
+	for (const char *p = lit; p < end; p++) {
+		if (*p != '\\' || ++p >= end)
+			continue;
+		/* An escaped backslash is skipped whole, so "\\u0000" is not a NUL. */
+		if (*p == 'u' && end - p > 4 && memcmp(p + 1, "0000", 4) == 0)
 			return true;
-		}
-		p = strict_ws(p, end);
-		if (p < end && *p == ',')
-			p = strict_ws(p + 1, end);
 	}
 	return false;
 }
