@@ -29,6 +29,9 @@ static const struct {
 	{ "error_message", false },
 };
 
+/* Fields a POST requires: kept in the body whatever their value. */
+static const char *const required[] = { "action", "payload", "run_at" };
+
 static const char *skip_ws(const char *p)
 {
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
@@ -255,10 +258,21 @@ static enum ts_err task_object(const struct ts_task *task, cJSON **out, struct t
 	return TS_OK;
 }
 
+static bool is_required(const char *name)
+{
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (strcmp(name, required[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Makes a task object a POST body: without the fields that are no input,
- * and without nulls (absent and null mean the same to a merge patch and to
- * a POST). */
-static void task_to_body(cJSON *obj)
+ * and without those a POST may leave out and that hold null or the value
+ * of `blank`, a task as ts_task_init() leaves it (max_attempts 3, a time
+ * zone of UTC ...). Absent, null and the default mean the same to a POST,
+ * but some defaults are refused when given (a zone on a one-off task). */
+static void task_to_body(cJSON *obj, const cJSON *blank)
 {
 	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++) {
 		if (!read_only[i].input)
@@ -266,7 +280,9 @@ static void task_to_body(cJSON *obj)
 	}
 	for (cJSON *m = obj->child, *next; m; m = next) {
 		next = m->next;
-		if (cJSON_IsNull(m))
+		if (cJSON_IsNull(m) ||
+		    (!is_required(m->string) &&
+		     cJSON_Compare(m, cJSON_GetObjectItemCaseSensitive(blank, m->string), true)))
 			cJSON_Delete(cJSON_DetachItemViaPointer(obj, m));
 	}
 }
@@ -282,10 +298,12 @@ void ts_task_patch_cleanup(struct ts_task_patch *p)
 enum ts_err ts_json_patch_task(const struct ts_task *task, const char *patch, size_t len,
 			       struct ts_task_patch *out, struct ts_error *err)
 {
-	cJSON *p = NULL, *body = NULL, *payload = NULL;
+	cJSON *p = NULL, *body = NULL, *payload = NULL, *blank = NULL;
+	struct ts_task empty;
 	enum ts_err rc;
 
 	memset(out, 0, sizeof(*out));
+	ts_task_init(&empty);
 	rc = parse_exact(patch, len, "Request body", &p, err);
 	if (rc == TS_OK && !cJSON_IsObject(p))
 		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
@@ -294,9 +312,11 @@ enum ts_err ts_json_patch_task(const struct ts_task *task, const char *patch, si
 		rc = task_object(task, &body, err);
 	if (rc == TS_OK)
 		rc = check_members(body, p, err);
+	if (rc == TS_OK)
+		rc = task_object(&empty, &blank, err);
 	if (rc)
 		goto out;
-	task_to_body(body);
+	task_to_body(body, blank);
 	out->sets_max_attempts = cJSON_GetObjectItemCaseSensitive(p, "max_attempts") != NULL;
 	if (!out->sets_max_attempts)
 		delete_member(body, "max_attempts");
@@ -313,6 +333,7 @@ out:
 	cJSON_Delete(p);
 	cJSON_Delete(body);
 	cJSON_Delete(payload);
+	cJSON_Delete(blank);
 	if (rc)
 		ts_task_patch_cleanup(out);
 	return rc;

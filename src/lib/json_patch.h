@@ -33,11 +33,12 @@ struct ts_task_patch {
  * field of a task fails with "unknown_field", a field that cannot change
  * (task_id, action, status, attempts, created_at, updated_at,
  * parent_task_id, error_message) with "read_only_field", each naming the
- * field; a patch that is not a JSON object with "invalid_json". Fields the
- * task has no value for (null) are left out of the body, as are
- * max_attempts when the patch does not name it (a redriven task may have
- * more than a POST allows). On failure `out` is empty; otherwise release
- * it with ts_task_patch_cleanup(). */
+ * field; a patch that is not a JSON object with "invalid_json". Fields a
+ * POST may leave out are left out of the body when the task has no value
+ * for them (null) or the one a new task has by default (ts_task_init), as
+ * is max_attempts when the patch does not name it (a redriven task may
+ * have more than a POST allows). On failure `out` is empty; otherwise
+ * release it with ts_task_patch_cleanup(). */
 enum ts_err ts_json_patch_task(const struct ts_task *task, const char *patch, size_t len,
 			       struct ts_task_patch *out, struct ts_error *err);
 void ts_task_patch_cleanup(struct ts_task_patch *p);

@@ -152,6 +152,25 @@ START_TEST(task_body_fields)
 	expect_body("{\"recurrence\":null,\"max_attempts\":null}",
 		    "{\"action\":\"webhook\",\"payload\":" BODY_PAYLOAD
 		    ",\"run_at\":\"2030-01-31T09:00:00Z\"}", true, true);
+	/* Required fields stay whatever their value, a default one (action
+	 * "webhook") or a time like a blank task's. */
+	{
+		struct ts_task t;
+		struct ts_task_patch p;
+		struct ts_error err;
+
+		const char *patch = "{\"max_attempts\":3}";
+
+		make_task(&t);
+		t.run_at = 0;
+		t.recurrence = TS_RECUR_NONE;
+		t.max_attempts = TS_MAX_ATTEMPTS_DEFAULT;
+		ck_assert_int_eq(ts_json_patch_task(&t, patch, strlen(patch), &p, &err), TS_OK);
+		ck_assert_str_eq(p.body, "{\"action\":\"webhook\",\"payload\":" BODY_PAYLOAD
+				 ",\"run_at\":\"1970-01-01T00:00:00Z\",\"max_attempts\":3}");
+		ts_task_patch_cleanup(&p);
+		ts_task_cleanup(&t);
+	}
 	/* A required one removed is for the POST validation to refuse. */
 	expect_body("{\"run_at\":null}", "{\"action\":\"webhook\",\"payload\":" BODY_PAYLOAD
 		    ",\"recurrence\":\"monthly\"}", false, true);
