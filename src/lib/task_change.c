@@ -20,6 +20,17 @@ static enum ts_err conflict(const struct ts_task *task, const char *verb, struct
 			    ts_task_status_name(task->status), verb);
 }
 
+/* When the occurrence `task`, missed while it was paused, is due once
+ * resumed at `now`: a series catches up by skipping (catch_up "skip"), to
+ * its first occurrence after `now`, the rule the executor follows for
+ * occurrences missed while nothing ran; a one-off task at once. */
+static ts_time_us caught_up(const struct ts_task *task, ts_time_us now)
+{
+	if (task->recurrence == TS_RECUR_NONE)
+		return task->run_at;
+	return ts_recurrence_next(task->run_at, task->recurrence, task->anchor_day, now);
+}
+
 enum ts_err ts_task_change_check_patch(const struct ts_task *task, struct ts_error *err)
 {
 	if (task->status == TS_STATUS_SCHEDULED || task->status == TS_STATUS_PAUSED)
@@ -49,10 +60,9 @@ enum ts_err ts_task_change_resume(struct ts_task *task, ts_time_us now, bool *ch
 		return conflict(task, "resumed", err);
 	task->status = TS_STATUS_SCHEDULED;
 	/* An occurrence with attempts made was fired, not missed: its retry
-	 * goes on. One never fired is skipped like any missed occurrence. */
-	if (task->recurrence != TS_RECUR_NONE && task->attempts == 0 && task->run_at <= now)
-		task->run_at = ts_recurrence_next(task->run_at, task->recurrence,
-						  task->anchor_day, now);
+	 * goes on. */
+	if (task->attempts == 0 && task->run_at <= now)
+		task->run_at = caught_up(task, now);
 	*changed = true;
 	return TS_OK;
 }
