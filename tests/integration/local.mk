@@ -9,7 +9,8 @@ integration_tests = \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
-	tests/integration/schedules.test
+	tests/integration/schedules.test \
+	tests/integration/changes.test
 
 TESTS += $(integration_tests)
 

@@ -31,7 +31,10 @@ unit_tests = \
 	tests/unit/test_token \
 	tests/unit/test_id \
 	tests/unit/test_task \
-	tests/unit/test_auth
+	tests/unit/test_auth \
+	tests/unit/test_json_patch \
+	tests/unit/test_task_change \
+	tests/unit/test_etag
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -124,5 +127,17 @@ tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
 tests_unit_test_auth_CPPFLAGS = $(unit_api_cppflags)
 tests_unit_test_auth_CFLAGS = $(unit_cflags)
 tests_unit_test_auth_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_patch_SOURCES = tests/unit/test_json_patch.c
+tests_unit_test_json_patch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_patch_LDADD = $(unit_ldadd)
+
+tests_unit_test_task_change_SOURCES = tests/unit/test_task_change.c
+tests_unit_test_task_change_CFLAGS = $(unit_cflags)
+tests_unit_test_task_change_LDADD = $(unit_ldadd)
+
+tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
+tests_unit_test_etag_CFLAGS = $(unit_cflags)
+tests_unit_test_etag_LDADD = $(unit_ldadd)
 
 endif
