@@ -47,7 +47,23 @@ src_api_libapi_a_SOURCES = \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
 	src/api/handlers_health.c \
-	src/api/handlers_metrics.c
+	src/api/handlers_metrics.c \
+	src/api/handlers_openapi.c src/api/openapi.h
+nodist_src_api_libapi_a_SOURCES = src/api/openapi_doc.c
+
+# GET /openapi.json serves the document compiled in: openapi.json becomes
+# one C string, with the version of this build put in.
+EXTRA_DIST += src/api/openapi.json
+CLEANFILES += src/api/openapi_doc.c
+src/api/openapi_doc.c: src/api/openapi.json Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && { \
+		echo '/* openapi_doc.c -- generated from openapi.json by make; do not edit. */'; \
+		echo 'extern const char ts_openapi_json[];  /* openapi.h */'; \
+		echo 'const char ts_openapi_json[] ='; \
+		sed -e 's/@PACKAGE_VERSION[@]/$(PACKAGE_VERSION)/g' -e 's/\\/\\\\/g' \
+			-e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $(srcdir)/src/api/openapi.json; \
+		echo ';'; \
+	} > $@.tmp && mv $@.tmp $@
 
 sbin_PROGRAMS = src/tasksched-api
 src_tasksched_api_SOURCES = src/api/main.c src/api/fcgi.c src/api/fcgi.h \

@@ -35,4 +35,11 @@ ts_route_handler ts_health_get;
 /* handlers_metrics.c */
 ts_route_handler ts_metrics_get;
 
+/* handlers_openapi.c */
+ts_route_handler ts_openapi_get;
+
+/* The route table (routes.c), for tests that compare it with the
+ * OpenAPI document: *count entries, static storage. */
+const struct ts_route *ts_api_routes(size_t *count);
+
 #endif

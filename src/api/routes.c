@@ -18,7 +18,14 @@ static const struct ts_route routes[] = {
 	{ "GET", "/healthz", ts_health_get, true },
 	/* Open to addresses in metrics_allow only, which the handler checks. */
 	{ "GET", "/metrics", ts_metrics_get, true },
+	{ "GET", "/openapi.json", ts_openapi_get, true },
 };
+
+const struct ts_route *ts_api_routes(size_t *count)
+{
+	*count = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
 
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		   struct ts_http_response *resp)

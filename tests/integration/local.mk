@@ -12,7 +12,8 @@ integration_tests = \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
-	tests/integration/metrics.test
+	tests/integration/metrics.test \
+	tests/integration/openapi.test
 
 TESTS += $(integration_tests)
 
@@ -20,9 +21,17 @@ EXTRA_DIST += \
 	$(integration_tests) \
 	tests/integration/testlib.sh \
 	tests/integration/promcheck.py \
+	tests/integration/openapi/redocly.yaml \
+	tests/integration/openapi/redocly-lint-ignore.yaml \
 	scripts/deps \
 	scripts/run \
 	scripts/stack.sh \
 	scripts/test \
 	conf/lighttpd/tasksched.conf \
 	conf/apache/tasksched.conf
+
+# openapi.test installs @redocly/cli here (and uses it again next time).
+clean-local: clean-openapi-npm
+clean-openapi-npm:
+	rm -rf tests/integration/openapi-npm
+.PHONY: clean-openapi-npm

@@ -16,7 +16,8 @@ unit_tests = \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
 	tests/unit/test_finish_plan \
-	tests/unit/test_metrics
+	tests/unit/test_metrics \
+	tests/unit/test_openapi
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -80,5 +81,11 @@ tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_CFLAGS = $(unit_cflags)
 tests_unit_test_metrics_LDADD = $(unit_ldadd)
+
+# Links the API's route table and its compiled-in OpenAPI document.
+tests_unit_test_openapi_SOURCES = tests/unit/test_openapi.c
+tests_unit_test_openapi_CPPFLAGS = $(unit_api_cppflags)
+tests_unit_test_openapi_CFLAGS = $(unit_cflags)
+tests_unit_test_openapi_LDADD = $(unit_ldadd)
 
 endif
