@@ -7,7 +7,7 @@ DB_SOURCES = \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
-	src/lib/db/metrics.c
+	src/lib/db/metrics.c src/lib/db/redrive.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -48,6 +48,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/handlers_tasks.c \
 	src/api/handlers_health.c \
 	src/api/handlers_metrics.c \
+	src/api/handlers_redrive.c \
 	src/api/handlers_openapi.c src/api/openapi.h
 nodist_src_api_libapi_a_SOURCES = src/api/openapi_doc.c
 

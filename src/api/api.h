@@ -32,6 +32,9 @@ ts_route_handler ts_tasks_retry;
 /* handlers_health.c */
 ts_route_handler ts_health_get;
 
+/* handlers_redrive.c */
+ts_route_handler ts_tasks_retry_failed;
+
 /* handlers_metrics.c */
 ts_route_handler ts_metrics_get;
 

@@ -693,6 +693,17 @@ char *ts_json_string_member(const char *key, const char *value)
 	return print_and_delete(root);
 }
 
+char *ts_json_count_member(const char *key, size_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (!root || !cJSON_AddNumberToObject(root, key, (double)n)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
 struct ts_json_rows {
 	cJSON *array;
 	cJSON *current;

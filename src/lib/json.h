@@ -91,6 +91,9 @@ char *ts_json_error(const struct ts_error *err);
 /* {key: value} with one string member, e.g. {"status": "ok"} */
 char *ts_json_string_member(const char *key, const char *value);
 
+/* {"<key>": n}, e.g. {"retried": 12}. Heap text (caller frees) or NULL. */
+char *ts_json_count_member(const char *key, size_t n);
+
 /* A JSON array of flat objects, built row by row: how the database layer
  * hands a whole batch to one statement (MariaDB's JSON_TABLE). */
 struct ts_json_rows;

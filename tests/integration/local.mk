@@ -13,7 +13,8 @@ integration_tests = \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
 	tests/integration/metrics.test \
-	tests/integration/openapi.test
+	tests/integration/openapi.test \
+	tests/integration/redrive.test
 
 TESTS += $(integration_tests)
 

@@ -82,6 +82,12 @@ enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id
 enum ts_err ts_db_task_retry(struct ts_db *db, const char *tenant, const char *id,
 			     struct ts_task *task, struct ts_error *err);
 
+/* Redrives up to `limit` of `tenant`'s failed tasks whose run_at is before
+ * `before`, oldest first, as ts_db_task_retry does one; *retried counts
+ * them. One statement: all or none of the batch changes. */
+enum ts_err ts_db_task_retry_failed(struct ts_db *db, const char *tenant, ts_time_us before,
+				    unsigned limit, size_t *retried, struct ts_error *err);
+
 /* --- the executor's side --- */
 
 /* Claims up to `limit` tasks that are due (status scheduled, due_at <=
