@@ -1,6 +1,7 @@
 -- 005_metrics.sql -- what GET /metrics reads: counters that only grow,
 -- task counts by status kept up to date by triggers, and the time the
--- executor last started a run. Each table stays a few hundred rows at most
+-- executor last started a run; and, at the end, where failure notices go
+-- and their outbox. Each metrics table stays a few hundred rows at most
 -- whatever the size of tasks, so a scrape costs the same with ten million
 -- finished tasks as with none (docs/design.md, "Metrics").
 --
@@ -73,3 +74,30 @@ DELETE FROM task_status_counts;
 INSERT INTO task_status_counts (status, shard, n)
   SELECT status, 0, COUNT(*) FROM tasks GROUP BY status;
 UNLOCK TABLES;
+
+-- Failure notices (on_failure): where a task's failure is reported, and an
+-- outbox of notices to send. A notice row is written in the transaction
+-- that fails its task (src/lib/db/finish.c), so a failure is never left
+-- unreported by an executor that stops; executors claim due notices like
+-- tasks (due_at doubles as the lease), send them, and delete them once
+-- delivered or given up (then the task's runs say why).
+ALTER TABLE tasks
+  ADD COLUMN IF NOT EXISTS on_failure TEXT NULL CHECK (on_failure IS NULL OR JSON_VALID(on_failure));
+
+CREATE TABLE IF NOT EXISTS task_notices (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  task_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  -- the attempt that failed the task: one notice per failure
+  attempt INT UNSIGNED NOT NULL,
+  -- the task's on_failure ({"url", "headers"}) and the body to POST
+  target TEXT NOT NULL,
+  body LONGTEXT NOT NULL,
+  -- when an executor may next send it: now, after a backoff, or a lease
+  due_at DATETIME(6) NOT NULL,
+  tries INT UNSIGNED NOT NULL DEFAULT 0,
+  lease_owner VARCHAR(64) CHARACTER SET ascii NULL,
+  created_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_task_notices_attempt (task_id, attempt),
+  KEY ix_task_notices_due (due_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -7,7 +7,7 @@ DB_SOURCES = \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
-	src/lib/db/metrics.c src/lib/db/redrive.c
+	src/lib/db/metrics.c src/lib/db/redrive.c src/lib/db/notices.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -98,6 +98,7 @@ src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/executor.c src/executor/executor.h \
 	src/executor/job.c src/executor/job.h \
 	src/executor/recorder.c src/executor/recorder.h \
+	src/executor/notifier.c src/executor/notifier.h \
 	src/executor/timers.c src/executor/timers.h
 src_tasksched_executor_CFLAGS = $(AM_CFLAGS) -pthread
 src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS) -lpthread

@@ -24,6 +24,8 @@ struct ts_task_request {
 	char *recurrence;       /* NULL when absent or null */
 	bool has_max_attempts;
 	double max_attempts;    /* a JSON number; validate checks it is whole */
+	char *on_failure_json;  /* the on_failure object as written; NULL when
+				 * absent or null */
 };
 
 /* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
@@ -45,6 +47,13 @@ enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_message_spec *spec,
 				  struct ts_error *err);
 
+/* Type-checks a task's on_failure (JSON object text): "url" and
+ * "headers" only, as in a webhook payload; errors name "on_failure.<field>".
+ * `spec` gets the url and headers (method and data left empty). */
+enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
+					struct ts_webhook_spec *spec,
+					struct ts_error *err);
+
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */
 
@@ -63,6 +72,10 @@ char *ts_json_run_list(const struct ts_run *runs, size_t count);
 char *ts_json_error(const struct ts_error *err);
 /* {key: value} with one string member, e.g. {"status": "ok"} */
 char *ts_json_string_member(const char *key, const char *value);
+
+/* The failure notice of `task` (as it ends: failed): {"event":
+ * "task.failed", "task": {...}, "last_run": {...}}. */
+char *ts_json_failure_notice(const struct ts_task *task, const struct ts_run *last_run);
 
 /* {"<key>": n}, e.g. {"retried": 12}. Heap text (caller frees) or NULL. */
 char *ts_json_count_member(const char *key, size_t n);

@@ -236,6 +236,12 @@ bool ts_netguard_host_allowed(const struct ts_netguard *guard, const char *host)
 enum ts_err ts_netguard_check_host(const struct ts_netguard *guard, const char *host,
 				   struct ts_error *err)
 {
+	return ts_netguard_check_host_for(guard, host, "payload.url", err);
+}
+
+enum ts_err ts_netguard_check_host_for(const struct ts_netguard *guard, const char *host,
+				       const char *field, struct ts_error *err)
+{
 	struct sockaddr_in in4;
 	struct sockaddr_in6 in6;
 	const char *why = NULL;
@@ -260,9 +266,9 @@ enum ts_err ts_netguard_check_host(const struct ts_netguard *guard, const char *
 	}
 	if (!why)
 		return TS_OK;
-	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.url",
-			    "Invalid field payload.url: %s is a %s address, which webhooks may "
-			    "not reach (see webhook_allow in tasksched.conf)", host, why);
+	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+			    "Invalid field %s: %s is a %s address, which webhooks may "
+			    "not reach (see webhook_allow in tasksched.conf)", field, host, why);
 }
 
 bool ts_netguard_addr_listed(const struct ts_netguard *guard, const char *addr)

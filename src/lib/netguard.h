@@ -60,4 +60,9 @@ bool ts_netguard_host_allowed(const struct ts_netguard *guard, const char *host)
 enum ts_err ts_netguard_check_host(const struct ts_netguard *guard, const char *host,
 				   struct ts_error *err);
 
+/* The same for the URL of the field `field` ("on_failure.url"), which the
+ * error names. */
+enum ts_err ts_netguard_check_host_for(const struct ts_netguard *guard, const char *host,
+				       const char *field, struct ts_error *err);
+
 #endif

@@ -52,6 +52,8 @@ struct ts_task {
 	int anchor_day;                 /* monthly series: day of month to keep */
 	char parent_id[TS_ID_TEXT_MAX]; /* "" when the task starts a series */
 	char *error_message;            /* owned; NULL when none */
+	char *on_failure_json;          /* owned; {"url", "headers"} to notify when the
+					 * task fails, or NULL */
 	int attempts;
 	int max_attempts;
 	ts_time_us created_at;

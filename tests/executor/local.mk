@@ -21,7 +21,8 @@ executor_tests = \
 	tests/executor/executor-lease.test \
 	tests/executor/executor-recurrence.test \
 	tests/executor/executor-precision.test \
-	tests/executor/executor-systemd.test
+	tests/executor/executor-systemd.test \
+	tests/executor/executor-notices.test
 
 TESTS += $(executor_tests)
 

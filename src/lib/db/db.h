@@ -147,6 +147,52 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
 			       struct ts_error *err);
 
+/* --- failure notices (on_failure) --- */
+
+/* A notice to send: queued when its task failed (ts_db_finish), claimed by
+ * one executor at a time. */
+struct ts_notice {
+	unsigned long long id;
+	char task_id[TS_ID_TEXT_MAX];
+	int attempt;             /* the attempt that failed the task */
+	int tries;               /* this one included */
+	char *target_json;       /* owned; the task's on_failure */
+	char *body;              /* owned; the JSON to POST */
+};
+
+/* Frees `count` notices of the heap array `notices` and the array; NULL is
+ * allowed. */
+void ts_notice_array_free(struct ts_notice *notices, size_t count);
+
+/* Claims up to `limit` due notices for `owner` for `lease_seconds` (an
+ * executor that dies leaves them due again then). *notices is a heap array
+ * (ts_notice_array_free). */
+enum ts_err ts_db_notices_claim(struct ts_db *db, const char *owner, unsigned limit,
+				unsigned lease_seconds, struct ts_notice **notices,
+				size_t *count, struct ts_error *err);
+
+/* The notice was delivered: it is forgotten. */
+enum ts_err ts_db_notice_delivered(struct ts_db *db, const char *owner,
+				   const struct ts_notice *notice, struct ts_error *err);
+
+/* The notice is to be tried again in `delay_ms`. */
+enum ts_err ts_db_notice_again(struct ts_db *db, const char *owner,
+			       const struct ts_notice *notice, int64_t delay_ms,
+			       struct ts_error *err);
+
+/* Why a notice could not be delivered, for its task's runs. */
+struct ts_notice_failure {
+	int http_status;          /* 0 without an answer */
+	const char *error;
+	ts_time_us started_at, finished_at;
+};
+
+/* The notice is given up: forgotten, and recorded on its task's runs as a
+ * failed run of the attempt that failed the task, with `failure->error`. */
+enum ts_err ts_db_notice_give_up(struct ts_db *db, const char *owner,
+				 const struct ts_notice *notice,
+				 const struct ts_notice_failure *failure, struct ts_error *err);
+
 /* --- metrics (GET /metrics) --- */
 
 /* Notes that an executor starts a run now (the server's clock), for

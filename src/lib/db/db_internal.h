@@ -46,6 +46,12 @@ enum db_stmt_id {
 	STMT_METRICS_READ_COUNTERS,
 	STMT_METRICS_READ_DUE,
 	STMT_TASK_RETRY_FAILED,
+	STMT_FINISH_NOTICES,
+	STMT_NOTICE_CLAIM,
+	STMT_NOTICE_LEASE,
+	STMT_NOTICE_DELETE,
+	STMT_NOTICE_AGAIN,
+	STMT_NOTICE_RUN,
 	STMT_COUNT_
 };
 
@@ -180,8 +186,9 @@ enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
  * and the binds pointing at them. */
 #define DB_TASK_COLUMNS \
 	"id, action, payload, run_at, status, recurrence, anchor_day, " \
-	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at"
-#define DB_TASK_NCOLS 13
+	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at, " \
+	"on_failure"
+#define DB_TASK_NCOLS 14
 
 struct db_task_row {
 	MYSQL_BIND bind[DB_TASK_NCOLS];
@@ -208,6 +215,12 @@ enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
 			     struct ts_error *err);
 
+/* Reads column `col` of the row just fetched from `stmt`, bound with no
+ * buffer and `len` bytes long, into a new string in *out (the caller
+ * frees it; NULL on failure). */
+enum ts_err db_fetch_text(struct ts_db *db, MYSQL_STMT *stmt, unsigned col, unsigned long len,
+			  char **out, struct ts_error *err);
+
 /* Fetches the next row into `task` (initialized by the caller). Returns
  * TS_OK with *done = false for a row, *done = true at the end. The long
  * text columns (payload, error_message) are read at their full length. */
@@ -233,6 +246,7 @@ struct db_finish_batch {
 	char *runs;                     /* JSON run rows (reaper only) */
 	char *updates;                  /* JSON of the other status changes, or NULL */
 	char *children;                 /* JSON of next occurrences, or NULL */
+	char *notices;                  /* JSON of failure notices to queue, or NULL */
 };
 
 /* Decides (ts_finish_plan_decide) what each of the `count` results does,

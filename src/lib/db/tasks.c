@@ -11,8 +11,9 @@
 
 static const char sql_task_insert[] =
 	"INSERT INTO tasks (id, tenant, action, payload, run_at, due_at, status, recurrence,"
-	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)";
+	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at,"
+	" on_failure)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?)";
 
 static const char sql_task_get[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ? AND tenant = ?";
@@ -61,9 +62,9 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 				   const struct ts_task *t, struct ts_error *err)
 {
-	MYSQL_BIND b[11];
-	unsigned long len[11];
-	my_bool null_recur, null_anchor;
+	MYSQL_BIND b[12];
+	unsigned long len[12];
+	my_bool null_recur, null_anchor, null_on_failure;
 	MYSQL_TIME run_at, due_at, created, updated;
 	int anchor = t->anchor_day, max_attempts = t->max_attempts;
 	enum ts_err rc;
@@ -81,6 +82,7 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	db_bind_int(&b[8], &max_attempts);
 	db_bind_time(&b[9], &created, t->created_at);
 	db_bind_time(&b[10], &updated, t->updated_at);
+	db_bind_str_or_null(&b[11], t->on_failure_json, &len[11], &null_on_failure);
 	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
 	/* The payload's JSON_VALID check: input the validation let through
 	 * must still be a 400, never a 500. */
