@@ -16,6 +16,7 @@ static const struct ts_route routes[] = {
 	{ "GET", "/tasks/{id}/runs", ts_tasks_runs, false },
 	{ "POST", "/tasks/{id}/retry", ts_tasks_retry, false },
 	{ "POST", "/tasks/retry", ts_tasks_retry_failed, false },
+	{ "GET", "/schedules/preview", ts_schedules_preview, false },
 	{ "GET", "/healthz", ts_health_get, true },
 	/* Open to addresses in metrics_allow only, which the handler checks. */
 	{ "GET", "/metrics", ts_metrics_get, true },

@@ -9,6 +9,7 @@ integration_tests = \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
+	tests/integration/schedules.test \
 	tests/integration/metrics.test \
 	tests/integration/openapi.test \
 	tests/integration/redrive.test
