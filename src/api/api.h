@@ -13,6 +13,7 @@ struct ts_api {
 	const struct ts_conf *conf;
 	struct ts_db *db;     /* one persistent connection per process */
 	struct ts_netguard guard;  /* webhook targets refused at creation */
+	struct ts_netguard metrics_allow;  /* clients that may read /metrics */
 	char tenant[TS_TENANT_MAX];  /* of the request being served */
 };
 
@@ -66,5 +67,18 @@ void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
 
 /* handlers_health.c */
 ts_route_handler ts_health_get;
+
+/* handlers_redrive.c */
+ts_route_handler ts_tasks_retry_failed;
+
+/* handlers_metrics.c */
+ts_route_handler ts_metrics_get;
+
+/* handlers_openapi.c */
+ts_route_handler ts_openapi_get;
+
+/* The route table (routes.c), for tests that compare it with the
+ * OpenAPI document: *count entries, static storage. */
+const struct ts_route *ts_api_routes(size_t *count);
 
 #endif

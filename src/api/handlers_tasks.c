@@ -30,25 +30,39 @@ static bool idempotency_key_ok(const char *key)
 	return true;
 }
 
-/* Refuses at once a webhook aimed at an address literal or name that is
- * clearly internal (the executor checks every address it connects to). */
+/* Refuses at once a URL (of the field `field`) aimed at an address literal
+ * or name that is clearly internal (the executor checks every address it
+ * connects to). */
+static enum ts_err check_url_host(struct ts_api *api, const char *url, const char *field,
+				  struct ts_error *err)
+{
+	char host[TS_NETGUARD_HOST_MAX + 1];
+
+	if (!ts_validate_url_host(url, host, sizeof(host)))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+				    "Invalid field %s: the host name is too long", field);
+	return ts_netguard_check_host_for(&api->guard, host, field, err);
+}
+
+/* The webhook's target and the failure notice's, if any. */
 static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
 				struct ts_error *err)
 {
 	struct ts_webhook_spec spec;
-	char host[TS_NETGUARD_HOST_MAX + 1];
 	enum ts_err rc = TS_OK;
 
-	if (task->action != TS_ACTION_WEBHOOK)
-		return TS_OK;
-	if (ts_json_parse_webhook(task->payload_json, &spec, err) != TS_OK)
-		return TS_ERR_INVALID;
-	if (!ts_validate_url_host(spec.url, host, sizeof(host)))
-		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.url",
-				  "Invalid field payload.url: the host name is too long");
-	else
-		rc = ts_netguard_check_host(&api->guard, host, err);
-	ts_webhook_spec_cleanup(&spec);
+	if (task->action == TS_ACTION_WEBHOOK) {
+		if (ts_json_parse_webhook(task->payload_json, &spec, err) != TS_OK)
+			return TS_ERR_INVALID;
+		rc = check_url_host(api, spec.url, "payload.url", err);
+		ts_webhook_spec_cleanup(&spec);
+	}
+	if (rc == TS_OK && task->on_failure_json) {
+		if (ts_json_parse_notice_target(task->on_failure_json, &spec, err) != TS_OK)
+			return TS_ERR_INVALID;
+		rc = check_url_host(api, spec.url, "on_failure.url", err);
+		ts_webhook_spec_cleanup(&spec);
+	}
 	return rc;
 }
 

@@ -31,6 +31,8 @@ struct ts_task_request {
 	char *dst_gap;
 	char *dst_repeat;
 	char *catch_up;
+	char *on_failure_json;  /* the on_failure object as written; NULL when
+				 * absent or null */
 };
 
 /* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
@@ -51,6 +53,13 @@ enum ts_err ts_json_parse_webhook(const char *payload_json,
 enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_message_spec *spec,
 				  struct ts_error *err);
+
+/* Type-checks a task's on_failure (JSON object text): "url" and
+ * "headers" only, as in a webhook payload; errors name "on_failure.<field>".
+ * `spec` gets the url and headers (method and data left empty). */
+enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
+					struct ts_webhook_spec *spec,
+					struct ts_error *err);
 
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */
@@ -77,6 +86,13 @@ char *ts_json_task_dry_run(const struct ts_task *task, const struct ts_occurrenc
 char *ts_json_error(const struct ts_error *err);
 /* {key: value} with one string member, e.g. {"status": "ok"} */
 char *ts_json_string_member(const char *key, const char *value);
+
+/* The failure notice of `task` (as it ends: failed): {"event":
+ * "task.failed", "task": {...}, "last_run": {...}}. */
+char *ts_json_failure_notice(const struct ts_task *task, const struct ts_run *last_run);
+
+/* {"<key>": n}, e.g. {"retried": 12}. Heap text (caller frees) or NULL. */
+char *ts_json_count_member(const char *key, size_t n);
 
 /* A JSON array of flat objects, built row by row: how the database layer
  * hands a whole batch to one statement (MariaDB's JSON_TABLE). */

@@ -34,6 +34,7 @@ void ts_task_cleanup(struct ts_task *task)
 		return;
 	free(task->payload_json);
 	free(task->error_message);
+	free(task->on_failure_json);
 	ts_task_init(task);
 }
 

@@ -41,6 +41,7 @@ enum ts_run_outcome {
 	TS_RUN_RETRY,          /* failed; retried later if attempts remain */
 	TS_RUN_LOST,           /* the executor's lease expired mid-attempt */
 };
+#define TS_RUN_OUTCOME_COUNT 4
 
 /* One task as stored. Strings marked "owned" are heap copies released by
  * ts_task_cleanup(); the rest are inline. */
@@ -54,6 +55,8 @@ struct ts_task {
 	int anchor_day;                 /* monthly series: day of month to keep */
 	char parent_id[TS_ID_TEXT_MAX]; /* "" when the task starts a series */
 	char *error_message;            /* owned; NULL when none */
+	char *on_failure_json;          /* owned; {"url", "headers"} to notify when the
+					 * task fails, or NULL */
 	int attempts;
 	int max_attempts;
 	ts_time_us created_at;

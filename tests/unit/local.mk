@@ -34,7 +34,9 @@ unit_tests = \
 	tests/unit/test_auth \
 	tests/unit/test_json_patch \
 	tests/unit/test_task_change \
-	tests/unit/test_etag
+	tests/unit/test_etag \
+	tests/unit/test_metrics \
+	tests/unit/test_openapi
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -139,5 +141,15 @@ tests_unit_test_task_change_LDADD = $(unit_ldadd)
 tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
 tests_unit_test_etag_CFLAGS = $(unit_cflags)
 tests_unit_test_etag_LDADD = $(unit_ldadd)
+
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(unit_cflags)
+tests_unit_test_metrics_LDADD = $(unit_ldadd)
+
+# Links the API's route table and its compiled-in OpenAPI document.
+tests_unit_test_openapi_SOURCES = tests/unit/test_openapi.c
+tests_unit_test_openapi_CPPFLAGS = $(unit_api_cppflags)
+tests_unit_test_openapi_CFLAGS = $(unit_cflags)
+tests_unit_test_openapi_LDADD = $(unit_ldadd)
 
 endif

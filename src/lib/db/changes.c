@@ -18,7 +18,7 @@ static const char sql_change_update[] =
 	"UPDATE tasks SET payload = ?, due_at = IF(run_at = ?, due_at, ?), run_at = ?,"
 	" status = ?, recurrence = ?, anchor_day = ?, max_attempts = ?, updated_at = ?,"
 	" cron = ?, timezone = ?, ends_at = ?, dst_gap = ?, dst_repeat = ?, catch_up = ?,"
-	" anchor_time = ?"
+	" anchor_time = ?, on_failure = ?"
 	" WHERE id = ?";
 
 /* The arguments of ts_db_task_change, for db_run_txn(). */
@@ -33,8 +33,9 @@ struct change_call {
 static enum ts_err write_change(struct ts_db *db, const struct ts_task *t,
 				struct ts_error *err)
 {
-	MYSQL_BIND b[17];
-	unsigned long len[17];
+	MYSQL_BIND b[18];
+	unsigned long len[18];
+	my_bool null_on_failure;
 	struct db_schedule_binds sched;
 	my_bool null_recur, null_anchor;
 	MYSQL_TIME run_at[3], updated;
@@ -53,7 +54,8 @@ static enum ts_err write_change(struct ts_db *db, const struct ts_task *t,
 	db_bind_int(&b[7], &max_attempts);
 	db_bind_time(&b[8], &updated, t->updated_at);
 	db_bind_schedule(&b[9], t, &sched);
-	db_bind_str(&b[16], t->id, &len[16]);
+	db_bind_str_or_null(&b[16], t->on_failure_json, &len[16], &null_on_failure);
+	db_bind_str(&b[17], t->id, &len[17]);
 	rc = db_stmt_exec(db, STMT_CHANGE_UPDATE, sql_change_update, b, NULL, "change task", err);
 	/* The payload's JSON_VALID check, as on insert: a 400, never a 500. */
 	if (rc == TS_ERR_DB && db->last_errno == ER_CONSTRAINT_FAILED)

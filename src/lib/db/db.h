@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "cursor.h"
 #include "errors.h"
+#include "metrics.h"
 #include "task.h"
 
 /* One connection and its prepared statements. Not thread-safe: one per
@@ -100,6 +101,12 @@ enum ts_err ts_db_task_change(struct ts_db *db, const char *tenant, const char *
 			      ts_db_change_fn *change, void *ctx, struct ts_task *task,
 			      struct ts_error *err);
 
+/* Redrives up to `limit` of `tenant`'s failed tasks whose run_at is before
+ * `before`, oldest first, as ts_db_task_retry does one; *retried counts
+ * them. One statement: all or none of the batch changes. */
+enum ts_err ts_db_task_retry_failed(struct ts_db *db, const char *tenant, ts_time_us before,
+				    unsigned limit, size_t *retried, struct ts_error *err);
+
 /* --- the executor's side --- */
 
 /* Claims up to `limit` tasks that are due (status scheduled, due_at <=
@@ -127,6 +134,8 @@ struct ts_task_result {
 	const char *excerpt;            /* response excerpt; NULL when none */
 	ts_time_us started_at, finished_at;
 	ts_time_us retry_at;            /* for TS_RUN_RETRY: when to try again */
+	bool sent;                      /* a webhook request went out: started_at to
+					 * finished_at is its duration (metrics) */
 };
 
 /* Records attempts and moves their tasks on, in one transaction: a run row
@@ -155,6 +164,64 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
  * remain, failed otherwise. Also forgets idempotency keys older than a day.
  * *reaped counts the tasks handled. */
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
+			       struct ts_error *err);
+
+/* --- failure notices (on_failure) --- */
+
+/* A notice to send: queued when its task failed (ts_db_finish), claimed by
+ * one executor at a time. */
+struct ts_notice {
+	unsigned long long id;
+	char task_id[TS_ID_TEXT_MAX];
+	int attempt;             /* the attempt that failed the task */
+	int tries;               /* this one included */
+	char *target_json;       /* owned; the task's on_failure */
+	char *body;              /* owned; the JSON to POST */
+};
+
+/* Frees `count` notices of the heap array `notices` and the array; NULL is
+ * allowed. */
+void ts_notice_array_free(struct ts_notice *notices, size_t count);
+
+/* Claims up to `limit` due notices for `owner` for `lease_seconds` (an
+ * executor that dies leaves them due again then). *notices is a heap array
+ * (ts_notice_array_free). */
+enum ts_err ts_db_notices_claim(struct ts_db *db, const char *owner, unsigned limit,
+				unsigned lease_seconds, struct ts_notice **notices,
+				size_t *count, struct ts_error *err);
+
+/* The notice was delivered: it is forgotten. */
+enum ts_err ts_db_notice_delivered(struct ts_db *db, const char *owner,
+				   const struct ts_notice *notice, struct ts_error *err);
+
+/* The notice is to be tried again in `delay_ms`. */
+enum ts_err ts_db_notice_again(struct ts_db *db, const char *owner,
+			       const struct ts_notice *notice, int64_t delay_ms,
+			       struct ts_error *err);
+
+/* Why a notice could not be delivered, for its task's runs. */
+struct ts_notice_failure {
+	int http_status;          /* 0 without an answer */
+	const char *error;
+	ts_time_us started_at, finished_at;
+};
+
+/* The notice is given up: forgotten, and recorded on its task's runs as a
+ * failed run of the attempt that failed the task, with `failure->error`. */
+enum ts_err ts_db_notice_give_up(struct ts_db *db, const char *owner,
+				 const struct ts_notice *notice,
+				 const struct ts_notice_failure *failure, struct ts_error *err);
+
+/* --- metrics (GET /metrics) --- */
+
+/* Notes that an executor starts a run now (the server's clock), for
+ * tasksched_executor_last_run_timestamp_seconds. */
+enum ts_err ts_db_metrics_mark_run(struct ts_db *db, struct ts_error *err);
+
+/* Reads everything a scrape reports into `s` (caller-owned): counts by
+ * status, the due backlog and its oldest wait, the counters, the last run.
+ * A bounded number of indexed queries, whatever the size of tasks. */
+enum ts_err ts_db_metrics_read(struct ts_db *db, struct ts_metrics_snapshot *s,
 			       struct ts_error *err);
 
 /* --- API keys --- */

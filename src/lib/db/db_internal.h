@@ -42,6 +42,18 @@ enum db_stmt_id {
 	STMT_RENEW,
 	STMT_CHANGE_LOCK,
 	STMT_CHANGE_UPDATE,
+	STMT_METRICS_ADD,
+	STMT_METRICS_MARK_RUN,
+	STMT_METRICS_READ_STATUS,
+	STMT_METRICS_READ_COUNTERS,
+	STMT_METRICS_READ_DUE,
+	STMT_TASK_RETRY_FAILED,
+	STMT_FINISH_NOTICES,
+	STMT_NOTICE_CLAIM,
+	STMT_NOTICE_LEASE,
+	STMT_NOTICE_DELETE,
+	STMT_NOTICE_AGAIN,
+	STMT_NOTICE_RUN,
 	STMT_COUNT_
 };
 
@@ -189,8 +201,8 @@ enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
 #define DB_TASK_COLUMNS \
 	"id, action, payload, run_at, status, recurrence, anchor_day, " \
 	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at, " \
-	"cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time"
-#define DB_TASK_NCOLS 20
+	"cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time, on_failure"
+#define DB_TASK_NCOLS 21
 
 struct db_task_row {
 	MYSQL_BIND bind[DB_TASK_NCOLS];
@@ -231,6 +243,12 @@ enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
 			     struct ts_error *err);
 
+/* Reads column `col` of the row just fetched from `stmt`, bound with no
+ * buffer and `len` bytes long, into a new string in *out (the caller
+ * frees it; NULL on failure). */
+enum ts_err db_fetch_text(struct ts_db *db, MYSQL_STMT *stmt, unsigned col, unsigned long len,
+			  char **out, struct ts_error *err);
+
 /* Fetches the next row into `task` (initialized by the caller). Returns
  * TS_OK with *done = false for a row, *done = true at the end. The long
  * text columns (payload, error_message) are read at their full length. */
@@ -256,6 +274,7 @@ struct db_finish_batch {
 	char *runs;                     /* JSON run rows (reaper only) */
 	char *updates;                  /* JSON of the other status changes, or NULL */
 	char *children;                 /* JSON of next occurrences, or NULL */
+	char *notices;                  /* JSON of failure notices to queue, or NULL */
 };
 
 /* Decides (ts_finish_plan_decide) what each of the `count` results does,
@@ -266,6 +285,12 @@ enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result
 				  size_t count, ts_time_us now, struct db_finish_batch *b,
 				  struct ts_error *err);
 void db_finish_batch_cleanup(struct db_finish_batch *b);
+
+/* Adds what the attempts of `b` count (metrics.h: outcomes, fire
+ * lateness, webhook durations) to the counters, inside the caller's
+ * transaction, so a count exists exactly when its run row does. */
+enum ts_err db_metrics_count(struct ts_db *db, const struct db_finish_batch *b,
+			     struct ts_error *err);
 
 /* Writes `b` inside the caller's transaction; *applied counts the tasks
  * changed. */

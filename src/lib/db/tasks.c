@@ -12,8 +12,8 @@
 static const char sql_task_insert[] =
 	"INSERT INTO tasks (id, tenant, action, payload, run_at, due_at, status, recurrence,"
 	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at,"
-	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time)"
-	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time, on_failure)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char sql_task_get[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ? AND tenant = ?";
@@ -62,10 +62,10 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 				   const struct ts_task *t, struct ts_error *err)
 {
-	MYSQL_BIND b[18];
-	unsigned long len[11];
+	MYSQL_BIND b[19];
+	unsigned long len[11], on_failure_len;
 	struct db_schedule_binds sched;
-	my_bool null_recur, null_anchor;
+	my_bool null_recur, null_anchor, null_on_failure;
 	MYSQL_TIME run_at, due_at, created, updated;
 	int anchor = t->anchor_day, max_attempts = t->max_attempts;
 	enum ts_err rc;
@@ -84,6 +84,7 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	db_bind_time(&b[9], &created, t->created_at);
 	db_bind_time(&b[10], &updated, t->updated_at);
 	db_bind_schedule(&b[11], t, &sched);
+	db_bind_str_or_null(&b[18], t->on_failure_json, &on_failure_len, &null_on_failure);
 	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
 	/* The payload's JSON_VALID check: input the validation let through
 	 * must still be a 400, never a 500. */
