@@ -6,7 +6,8 @@ DB_SOURCES = \
 	src/lib/db/db.h src/lib/db/db_internal.h \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
-	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c
+	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
+	src/lib/db/batch.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -43,6 +44,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/routes.c \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
+	src/api/handlers_batch.c \
 	src/api/handlers_health.c
 
 sbin_PROGRAMS = src/tasksched-api
@@ -56,7 +58,8 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
-dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
+dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/006_retention.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched

@@ -20,13 +20,32 @@ struct ts_api {
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		   struct ts_http_response *resp);
 
+/* The size limit of a request's body: max_batch_body_bytes on the batch
+ * route, else max_body_bytes. */
+unsigned long ts_api_body_limit(const struct ts_api *api, const struct ts_http_request *req);
+
 /* handlers_tasks.c */
+
+/* Checks what a request that creates tasks must have before its body is
+ * read: a body within `limit` (413), JSON (415), a well-formed
+ * Idempotency-Key and a body at all (400). Fills the error response and
+ * returns false when one is missing. */
+bool ts_tasks_check_request(const struct ts_http_request *req, unsigned long limit,
+			    struct ts_http_response *resp);
+/* Turns one task body (`len` bytes of JSON) into `task` (initialized by
+ * the caller, who cleans it up either way): parsed, validated, and a
+ * webhook's target checked, as every route that creates tasks does. */
+enum ts_err ts_tasks_from_body(struct ts_api *api, const char *body, size_t len,
+			       struct ts_task *task, struct ts_error *err);
 ts_route_handler ts_tasks_create;
 ts_route_handler ts_tasks_list;
 ts_route_handler ts_tasks_get;
 ts_route_handler ts_tasks_delete;
 ts_route_handler ts_tasks_runs;
 ts_route_handler ts_tasks_retry;
+
+/* handlers_batch.c */
+ts_route_handler ts_tasks_batch;
 
 /* handlers_health.c */
 ts_route_handler ts_health_get;

@@ -56,55 +56,70 @@ static void set_location(struct ts_http_response *resp, const char *id)
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
 }
 
+bool ts_tasks_check_request(const struct ts_http_request *req, unsigned long limit,
+			    struct ts_http_response *resp)
+{
+	struct ts_error err;
+
+	ts_error_clear(&err);
+	if (req->body_too_large) {
+		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
+			     "Request body is larger than %lu bytes", limit);
+	} else if (!ts_http_is_json_type(req->content_type)) {
+		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
+			     "Content-Type must be application/json");
+		ts_http_error(resp, 415, &err);
+		return false;
+	} else if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
+			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
+			     "ASCII characters");
+	} else if (!req->body || req->body_len == 0) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is empty; send a JSON object");
+	} else {
+		return true;
+	}
+	ts_http_error(resp, 0, &err);
+	return false;
+}
+
+enum ts_err ts_tasks_from_body(struct ts_api *api, const char *body, size_t len,
+			       struct ts_task *task, struct ts_error *err)
+{
+	struct ts_task_request treq;
+	enum ts_err rc = ts_json_parse_task_request(body, len, &treq, err);
+
+	if (rc == TS_OK)
+		rc = ts_validate_task_request(&treq, task, err);
+	if (rc == TS_OK)
+		rc = check_target(api, task, err);
+	ts_task_request_cleanup(&treq);
+	return rc;
+}
+
 void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 		     const char *param, struct ts_http_response *resp)
 {
 	struct ts_error err;
-	struct ts_task_request treq;
 	struct ts_task task;
 	bool replayed = false;
 
+	if (!ts_tasks_check_request(req, api->conf->max_body_bytes, resp))
+		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	memset(&treq, 0, sizeof(treq));
-	if (req->body_too_large) {
-		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
-			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
-		goto fail;
-	}
-	if (!ts_http_is_json_type(req->content_type)) {
-		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
-			     "Content-Type must be application/json");
-		ts_http_error(resp, 415, &err);
+	if (ts_tasks_from_body(api, req->body, req->body_len, &task, &err) != TS_OK ||
+	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
+			      req->body_len, &replayed, &err) != TS_OK) {
+		ts_http_error(resp, 0, &err);
 		goto out;
 	}
-	if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
-		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
-			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
-			     "ASCII characters");
-		goto fail;
-	}
-	if (!req->body || req->body_len == 0) {
-		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
-			     "Request body is empty; send a JSON object");
-		goto fail;
-	}
-	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
-	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
-	    check_target(api, &task, &err) != TS_OK ||
-	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
-			      req->body_len, &replayed, &err) != TS_OK)
-		goto fail;
-
 	resp->status = replayed ? 200 : 201;
 	resp->replayed = replayed;
 	set_location(resp, task.id);
 	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
-	goto out;
-fail:
-	ts_http_error(resp, 0, &err);
 out:
-	ts_task_request_cleanup(&treq);
 	ts_task_cleanup(&task);
 }
 

@@ -33,6 +33,8 @@ static const struct conf_key {
 	UINT(db_io_timeout, 1, 3600),
 	{ "log_level", CONF_LOG_LEVEL, offsetof(struct ts_conf, log_level), 0, 0 },
 	{ "max_body_bytes", CONF_ULONG, offsetof(struct ts_conf, max_body_bytes), 1024, 64UL << 20 },
+	{ "max_batch_body_bytes", CONF_ULONG, offsetof(struct ts_conf, max_batch_body_bytes),
+	  1024, 256UL << 20 },
 	UINT(executor_batch_size, 1, 10000),
 	UINT(executor_concurrency, 1, 10000),
 	UINT(executor_lease_seconds, 5, 86400),
@@ -61,6 +63,7 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->db_io_timeout = 10;
 	conf->log_level = TS_LOG_INFO;
 	conf->max_body_bytes = 64 * 1024;
+	conf->max_batch_body_bytes = 4UL << 20;
 	conf->executor_batch_size = 500;
 	conf->executor_concurrency = 64;
 	conf->executor_lease_seconds = 300;

@@ -25,6 +25,7 @@ struct ts_conf {
 
 	/* API */
 	unsigned long max_body_bytes;
+	unsigned long max_batch_body_bytes;   /* POST /tasks/batch */
 
 	/* executor */
 	unsigned executor_batch_size;

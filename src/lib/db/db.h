@@ -40,6 +40,17 @@ enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_ta
 			      const char *idem_key, const char *body, size_t body_len,
 			      bool *replayed, struct ts_error *err);
 
+/* Stores the `count` new tasks of `tenant` (filled by the caller as for
+ * ts_db_task_insert, which sets the same fields here) all or none, in one
+ * transaction of multi-row inserts. With `idem_key` (may be NULL) the
+ * whole batch is idempotent: when the key was already used with the same
+ * `body`, each of `tasks` is replaced by the task stored then, in the same
+ * order, and *replayed is set; a key used with another body, or whose
+ * tasks have since been deleted, fails with TS_ERR_CONFLICT. */
+enum ts_err ts_db_task_insert_batch(struct ts_db *db, const char *tenant, struct ts_task *tasks,
+				    size_t count, const char *idem_key, const char *body,
+				    size_t body_len, bool *replayed, struct ts_error *err);
+
 /* Reads one of `tenant`'s tasks by id into `task` (initialized by the
  * caller; clean it up afterwards either way). TS_ERR_NOT_FOUND when there
  * is none, or it belongs to another tenant. */
