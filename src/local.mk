@@ -7,7 +7,7 @@ DB_SOURCES = \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
-	src/lib/db/batch.c
+	src/lib/db/batch.c src/lib/db/prune.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -55,7 +55,8 @@ src_tasksched_api_LDADD = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(FCGI_LIBS)
 
 bin_PROGRAMS = src/tasksched-admin
 src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
-	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
+	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c \
+	src/admin/cmd_prune.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \

@@ -43,6 +43,8 @@ static const struct conf_key {
 	UINT(webhook_timeout_max_ms, 100, 3600000),
 	UINT(retry_base_ms, 1, 3600000),
 	UINT(retry_cap_ms, 1, 86400000),
+	UINT(retention_days, 0, 36500),
+	UINT(retention_batch_size, 1, 10000),
 	STR(sql_dir),
 	STR(webhook_allow),
 	STR(webhook_signing_secret),
@@ -72,6 +74,8 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->webhook_timeout_max_ms = 60000;
 	conf->retry_base_ms = 1000;
 	conf->retry_cap_ms = 300000;
+	conf->retention_days = 14;
+	conf->retention_batch_size = 500;
 	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
 	snprintf(conf->auth, sizeof(conf->auth), "required");
 }

@@ -37,6 +37,10 @@ struct ts_conf {
 	unsigned retry_base_ms;
 	unsigned retry_cap_ms;
 
+	/* retention */
+	unsigned retention_days;         /* 0: keep finished tasks forever */
+	unsigned retention_batch_size;   /* rows per pruning transaction */
+
 	char sql_dir[TS_CONF_STR_MAX];
 
 	/* security */

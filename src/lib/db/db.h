@@ -144,10 +144,33 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
 
 /* Finds up to `limit` running tasks whose lease expired (their executor
  * died) and treats each as a lost attempt: retried now while attempts
- * remain, failed otherwise. Also forgets idempotency keys older than a day.
- * *reaped counts the tasks handled. */
+ * remain, failed otherwise. *reaped counts the tasks handled. */
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
 			       struct ts_error *err);
+
+/* --- retention (prune.c) --- */
+
+/* What pruning removed, or would remove. */
+struct ts_prune_counts {
+	unsigned long long tasks, runs, keys;
+};
+
+/* One bounded step of retention, each part its own short transaction:
+ * up to `limit` tasks of any tenant that are completed or failed and
+ * finished more than `days` days ago (run_at and updated_at both before
+ * then; none when `days` is 0) with all their runs, then up to `limit`
+ * Idempotency-Keys older than a day (a retry later than that creates a
+ * new task). What went is added to *counts; *more tells whether either
+ * part found as many as `limit`, i.e. whether more is due now. Scheduled,
+ * running and paused tasks are never touched, so neither is the pending
+ * occurrence of a series; rows another transaction holds are skipped. */
+enum ts_err ts_db_prune_step(struct ts_db *db, unsigned days, unsigned limit,
+			     struct ts_prune_counts *counts, bool *more, struct ts_error *err);
+
+/* Counts what pruning with `days` (0: no tasks) would delete now, without
+ * deleting anything. */
+enum ts_err ts_db_prune_count(struct ts_db *db, unsigned days, struct ts_prune_counts *counts,
+			      struct ts_error *err);
 
 /* --- API keys --- */
 
