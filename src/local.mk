@@ -7,6 +7,7 @@ DB_SOURCES = \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
+	src/lib/db/changes.c \
 	src/lib/db/batch.c src/lib/db/prune.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
@@ -14,7 +15,11 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/errors.c src/lib/errors.h \
 	src/lib/log.c src/lib/log.h \
 	src/lib/tstime.c src/lib/tstime.h \
+	src/lib/cron.c src/lib/cron.h \
+	src/lib/tz.c src/lib/tz.h \
+	src/lib/schedule.c src/lib/schedule.h \
 	src/lib/task.c src/lib/task.h \
+	src/lib/task_schedule.c src/lib/task_schedule.h \
 	src/lib/id.c src/lib/id.h \
 	src/lib/conf.c src/lib/conf.h \
 	src/lib/utf8.c src/lib/utf8.h \
@@ -23,6 +28,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/webhook_spec.c src/lib/webhook_spec.h \
 	src/lib/message_spec.c src/lib/message_spec.h \
 	src/lib/validate.c src/lib/validate.h \
+	src/lib/validate_schedule.c \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
 	$(DB_SOURCES) \
@@ -31,13 +37,16 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/netguard.c src/lib/netguard.h \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \
-	src/lib/token.c src/lib/token.h
+	src/lib/token.c src/lib/token.h \
+	src/lib/etag.c src/lib/etag.h \
+	src/lib/json_patch.c src/lib/json_patch.h \
+	src/lib/task_change.c src/lib/task_change.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
-	$(CRYPTO_CFLAGS)
+	$(CRYPTO_CFLAGS) $(ICAL_CFLAGS)
 
 # Libraries every program linking libtasksched.a needs.
 LIBTASKSCHED_LIBS = src/lib/libtasksched.a $(MARIADB_LIBS) $(CJSON_LIBS) $(UUID_LIBS) \
-	$(CRYPTO_LIBS) -lm
+	$(CRYPTO_LIBS) $(ICAL_LIBS) -lpthread -lm
 
 # The API's request handling, apart from main, so the unit tests link it too.
 noinst_LIBRARIES += src/api/libapi.a
@@ -48,6 +57,8 @@ src_api_libapi_a_SOURCES = \
 	src/api/routes.c \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
+	src/api/handlers_schedules.c \
+	src/api/handlers_changes.c \
 	src/api/handlers_batch.c \
 	src/api/handlers_health.c
 
@@ -64,6 +75,7 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/003_schedules.sql sql/004_pause.sql \
 	sql/006_retention.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 

@@ -34,17 +34,46 @@ unsigned long ts_api_body_limit(const struct ts_api *api, const struct ts_http_r
  * returns false when one is missing. */
 bool ts_tasks_check_request(const struct ts_http_request *req, unsigned long limit,
 			    struct ts_http_response *resp);
-/* Turns one task body (`len` bytes of JSON) into `task` (initialized by
- * the caller, who cleans it up either way): parsed, validated, and a
- * webhook's target checked, as every route that creates tasks does. */
-enum ts_err ts_tasks_from_body(struct ts_api *api, const char *body, size_t len,
-			       struct ts_task *task, struct ts_error *err);
 ts_route_handler ts_tasks_create;
 ts_route_handler ts_tasks_list;
 ts_route_handler ts_tasks_get;
 ts_route_handler ts_tasks_delete;
 ts_route_handler ts_tasks_runs;
 ts_route_handler ts_tasks_retry;
+
+/* handlers_schedules.c */
+ts_route_handler ts_schedules_preview;
+/* Reads ?dry_run= (true or false; absent is false) into *dry_run. */
+enum ts_err ts_schedules_dry_run_param(const char *query, bool *dry_run, struct ts_error *err);
+/* Answers a dry run of POST /tasks for the validated `task`: 200 with the
+ * task as it would be stored and its first occurrences. */
+void ts_schedules_dry_run(struct ts_task *task, struct ts_http_response *resp);
+
+/* Parses, validates and checks the target of a POST /tasks body of `len`
+ * bytes into `task` (initialized by the caller; clean it up either way):
+ * the one path every task body takes, created or patched. */
+enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t len,
+				   struct ts_task *task, struct ts_error *err);
+
+/* Copies the task id in `param` into `id`; answers 404 for text that is
+ * not a task id, without asking the database, and returns false. */
+bool ts_tasks_parse_id(const char *param, char id[TS_ID_TEXT_MAX],
+		       struct ts_http_response *resp);
+
+/* handlers_changes.c */
+ts_route_handler ts_tasks_patch;
+ts_route_handler ts_tasks_pause;
+ts_route_handler ts_tasks_resume;
+
+/* Sets the ETag header of a response that carries `task`. */
+void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task);
+
+/* Answers 200 with `task` and its ETag when `rc` is TS_OK, else the error
+ * `err`: {"task": {...}}, or with `message` (may be NULL) the shape of a
+ * created task. */
+void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
+		      const struct ts_error *err, const struct ts_task *task,
+		      const char *message);
 
 /* handlers_batch.c */
 ts_route_handler ts_tasks_batch;

@@ -29,7 +29,7 @@ static size_t build_tasks(struct ts_api *api, const struct ts_json_batch *batch,
 		if (item->text[0] != '{')
 			ts_error_set(&e->err, TS_ERR_INVALID, "invalid_json", NULL,
 				     "Task %zu of the batch is not a JSON object", i);
-		else if (ts_tasks_from_body(api, item->text, item->len, &tasks[i], &e->err) == TS_OK)
+		else if (ts_tasks_validate_body(api, item->text, item->len, &tasks[i], &e->err) == TS_OK)
 			continue;
 		failed++;
 	}

@@ -2,6 +2,7 @@
  * of tasks and runs. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ static const char *const status_names[TS_STATUS_COUNT] = {
 	[TS_STATUS_RUNNING] = "running",
 	[TS_STATUS_COMPLETED] = "completed",
 	[TS_STATUS_FAILED] = "failed",
+	[TS_STATUS_PAUSED] = "paused",
 };
 
 static const char *const action_names[] = {
@@ -23,6 +25,7 @@ void ts_task_init(struct ts_task *task)
 {
 	memset(task, 0, sizeof(*task));
 	task->max_attempts = TS_MAX_ATTEMPTS_DEFAULT;
+	snprintf(task->timezone, sizeof(task->timezone), "UTC");
 }
 
 void ts_task_cleanup(struct ts_task *task)
@@ -70,7 +73,7 @@ bool ts_task_status_parse(const char *name, enum ts_task_status *out)
 
 const char *ts_task_status_list(void)
 {
-	return "scheduled, running, completed, failed";
+	return "scheduled, running, completed, failed, paused";
 }
 
 const char *ts_action_name(enum ts_action a)

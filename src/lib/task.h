@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "schedule.h"
 #include "tstime.h"
 
 /* Text form of a UUID, lowercase: 36 characters plus the terminator. */
@@ -17,14 +18,16 @@
 
 /* The lifecycle (docs/design.md draws it):
  * scheduled -> running -> completed | failed, and running -> scheduled
- * again when an attempt is to be retried or its executor's lease expired. */
+ * again when an attempt is to be retried or its executor's lease expired;
+ * scheduled <-> paused by the API (a paused task is never claimed). */
 enum ts_task_status {
 	TS_STATUS_SCHEDULED = 0,
 	TS_STATUS_RUNNING,
 	TS_STATUS_COMPLETED,
 	TS_STATUS_FAILED,
+	TS_STATUS_PAUSED,
 };
-#define TS_STATUS_COUNT 4
+#define TS_STATUS_COUNT 5
 
 enum ts_action {
 	TS_ACTION_WEBHOOK = 0,
@@ -55,6 +58,16 @@ struct ts_task {
 	int max_attempts;
 	ts_time_us created_at;
 	ts_time_us updated_at;
+	/* The series' schedule (docs/design.md, "Schedules"). */
+	char cron[TS_CRON_TEXT_MAX];    /* "" unless the series is a cron one */
+	char timezone[TS_TZ_NAME_MAX];  /* "UTC" unless set */
+	bool has_ends_at;
+	ts_time_us ends_at;
+	enum ts_dst_gap dst_gap;
+	enum ts_dst_repeat dst_repeat;
+	enum ts_catch_up catch_up;
+	bool has_anchor_time;           /* daily/weekly/monthly: the local time */
+	int64_t anchor_time;            /* of day of the first occurrence, in us */
 };
 
 /* Prepares `task` (caller-owned storage) with every field empty. */
@@ -97,7 +110,7 @@ bool ts_action_parse(const char *name, enum ts_action *out);
 /* "succeeded", "failed", "retry" or "lost". */
 const char *ts_run_outcome_name(enum ts_run_outcome o);
 
-/* "scheduled, running, completed, failed": for error messages. */
+/* "scheduled, running, completed, failed, paused": for error messages. */
 const char *ts_task_status_list(void);
 
 #endif

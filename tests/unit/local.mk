@@ -1,6 +1,14 @@
 # tests/unit/local.mk -- Check unit tests, one suite (one program) per
 # library module (included by Makefile.am; run by "make check").
 
+# The schedule engine against independent oracles (Python), through a
+# printer of its occurrences.
+check_PROGRAMS += tests/unit/schedule_print
+tests_unit_schedule_print_SOURCES = tests/unit/schedule_print.c
+tests_unit_schedule_print_LDADD = $(LIBTASKSCHED_LIBS)
+TESTS += tests/unit/cron-oracle.test
+EXTRA_DIST += tests/unit/cron-oracle.test tests/unit/cron_oracle.py
+
 if HAVE_CHECK
 
 unit_tests = \
@@ -19,10 +27,15 @@ unit_tests = \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
 	tests/unit/test_finish_plan \
+	tests/unit/test_cron \
+	tests/unit/test_schedule \
 	tests/unit/test_token \
 	tests/unit/test_id \
 	tests/unit/test_task \
-	tests/unit/test_auth
+	tests/unit/test_auth \
+	tests/unit/test_json_patch \
+	tests/unit/test_task_change \
+	tests/unit/test_etag
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -95,6 +108,14 @@ tests_unit_test_finish_plan_SOURCES = tests/unit/test_finish_plan.c
 tests_unit_test_finish_plan_CFLAGS = $(unit_cflags)
 tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
 
+tests_unit_test_cron_SOURCES = tests/unit/test_cron.c
+tests_unit_test_cron_CFLAGS = $(unit_cflags)
+tests_unit_test_cron_LDADD = $(unit_ldadd)
+
+tests_unit_test_schedule_SOURCES = tests/unit/test_schedule.c
+tests_unit_test_schedule_CFLAGS = $(unit_cflags)
+tests_unit_test_schedule_LDADD = $(unit_ldadd)
+
 tests_unit_test_token_SOURCES = tests/unit/test_token.c
 tests_unit_test_token_CFLAGS = $(unit_cflags)
 tests_unit_test_token_LDADD = $(unit_ldadd)
@@ -111,5 +132,17 @@ tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
 tests_unit_test_auth_CPPFLAGS = $(unit_api_cppflags)
 tests_unit_test_auth_CFLAGS = $(unit_cflags)
 tests_unit_test_auth_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_patch_SOURCES = tests/unit/test_json_patch.c
+tests_unit_test_json_patch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_patch_LDADD = $(unit_ldadd)
+
+tests_unit_test_task_change_SOURCES = tests/unit/test_task_change.c
+tests_unit_test_task_change_CFLAGS = $(unit_cflags)
+tests_unit_test_task_change_LDADD = $(unit_ldadd)
+
+tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
+tests_unit_test_etag_CFLAGS = $(unit_cflags)
+tests_unit_test_etag_LDADD = $(unit_ldadd)
 
 endif

@@ -47,6 +47,8 @@ enum db_stmt_id {
 	STMT_PRUNE_RUNS_IN,
 	STMT_PRUNE_TASKS_IN,
 	STMT_PRUNE_COUNT,
+	STMT_CHANGE_LOCK,
+	STMT_CHANGE_UPDATE,
 	STMT_COUNT_
 };
 
@@ -142,7 +144,19 @@ void db_bind_str(MYSQL_BIND *b, const char *s, unsigned long *len);
 void db_bind_str_or_null(MYSQL_BIND *b, const char *s, unsigned long *len, my_bool *is_null);
 void db_bind_int(MYSQL_BIND *b, int *v);
 void db_bind_uint(MYSQL_BIND *b, unsigned *v);
+void db_bind_llong(MYSQL_BIND *b, long long *v);
 void db_bind_time(MYSQL_BIND *b, MYSQL_TIME *mt, ts_time_us t);
+/* The storage behind the binds of a task's schedule columns. */
+struct db_schedule_binds {
+	unsigned long len[7];
+	my_bool null_cron, null_ends_at, null_anchor_time;
+	MYSQL_TIME ends_at;
+	long long anchor_time;
+};
+/* Binds the schedule's seven columns of `t` (cron, timezone, ends_at,
+ * dst_gap, dst_repeat, catch_up, anchor_time) to b[0..6]; `x` holds what
+ * they point to. */
+void db_bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct db_schedule_binds *x);
 /* A JSON document as a BLOB parameter (JSON_TABLE's input). */
 void db_bind_json(MYSQL_BIND *b, const char *json, unsigned long *len);
 /* Result side: a fixed buffer of `size` bytes. */
@@ -182,8 +196,9 @@ enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
  * and the binds pointing at them. */
 #define DB_TASK_COLUMNS \
 	"id, action, payload, run_at, status, recurrence, anchor_day, " \
-	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at"
-#define DB_TASK_NCOLS 13
+	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at, " \
+	"cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time"
+#define DB_TASK_NCOLS 20
 
 struct db_task_row {
 	MYSQL_BIND bind[DB_TASK_NCOLS];
@@ -197,6 +212,12 @@ struct db_task_row {
 	char parent_id[TS_ID_TEXT_MAX];
 	int anchor_day, attempts, max_attempts;
 	MYSQL_TIME run_at, created_at, updated_at;
+	/* the schedule (migration 003) */
+	char cron[TS_CRON_TEXT_MAX];
+	char timezone[TS_TZ_NAME_MAX];
+	MYSQL_TIME ends_at;
+	char dst_gap[16], dst_repeat[16], catch_up[16];
+	long long anchor_time;
 };
 
 /* Runs the statement `id` ("SELECT " DB_TASK_COLUMNS ... LIMIT ?, its only
@@ -205,6 +226,14 @@ struct db_task_row {
 enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql,
 			   unsigned limit, struct ts_task **tasks, size_t *count,
 			   const char *what, struct ts_error *err);
+
+/* Reads task `id` of `tenant` with the statement `sid` ("SELECT "
+ * DB_TASK_COLUMNS ... WHERE id = ? AND tenant = ?", perhaps FOR UPDATE)
+ * into `task` (initialized by the caller). TS_ERR_NOT_FOUND when there is
+ * no such task. */
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err);
 
 /* Binds `row` as the result of `stmt`. */
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
@@ -222,13 +251,16 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
  * and DB_TASK_INSERT_ROW once per row, DB_TASK_INSERT_PARAMS binds each. */
 #define DB_TASK_INSERT_COLUMNS \
 	"id, tenant, action, payload, run_at, due_at, status, recurrence," \
-	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at"
-#define DB_TASK_INSERT_ROW "(?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)"
-#define DB_TASK_INSERT_PARAMS 11
+	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at," \
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time"
+#define DB_TASK_INSERT_ROW \
+	"(?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define DB_TASK_INSERT_PARAMS 18
 
 /* Storage behind the binds of one new row. */
 struct db_task_insert_binds {
 	unsigned long len[DB_TASK_INSERT_PARAMS];
+	struct db_schedule_binds sched;
 	my_bool null_recur, null_anchor;
 	int anchor, max_attempts;
 	MYSQL_TIME run_at, due_at, created, updated;

@@ -76,6 +76,7 @@ void db_task_bind_insert(MYSQL_BIND *b, struct db_task_insert_binds *x, const ch
 	db_bind_int(&b[8], &x->max_attempts);
 	db_bind_time(&b[9], &x->created, t->created_at);
 	db_bind_time(&b[10], &x->updated, t->updated_at);
+	db_bind_schedule(&b[11], t, &x->sched);
 }
 
 enum ts_err db_task_insert_failed(struct ts_db *db, enum ts_err rc, struct ts_error *err)
@@ -195,15 +196,16 @@ enum ts_err db_idem_replay(struct ts_db *db, const char *tenant, const char *key
 	return TS_OK;
 }
 
-static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
-			    struct ts_task *task, struct ts_error *err)
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err)
 {
 	MYSQL_BIND in[2];
 	unsigned long in_len[2];
 	struct db_task_row row;
 	bool done;
 	MYSQL_STMT *stmt;
-	enum ts_err rc = db_stmt(db, STMT_TASK_GET, sql_task_get, &stmt, err);
+	enum ts_err rc = db_stmt(db, sid, sql, &stmt, err);
 
 	if (rc)
 		return rc;
@@ -220,6 +222,12 @@ static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id
 	if (db->conn)
 		mysql_stmt_free_result(stmt);
 	return rc;
+}
+
+static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_task *task, struct ts_error *err)
+{
+	return db_task_read(db, STMT_TASK_GET, sql_task_get, tenant, id, task, err);
 }
 
 /* The arguments of the calls on one task, for db_run(). */
