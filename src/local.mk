@@ -8,7 +8,8 @@ DB_SOURCES = \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
 	src/lib/db/changes.c \
-	src/lib/db/metrics.c src/lib/db/redrive.c src/lib/db/notices.c
+	src/lib/db/metrics.c src/lib/db/redrive.c src/lib/db/notices.c \
+	src/lib/db/batch.c src/lib/db/prune.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -61,6 +62,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/handlers_tasks.c \
 	src/api/handlers_schedules.c \
 	src/api/handlers_changes.c \
+	src/api/handlers_batch.c \
 	src/api/handlers_health.c \
 	src/api/handlers_metrics.c \
 	src/api/handlers_redrive.c \
@@ -89,11 +91,13 @@ src_tasksched_api_LDADD = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(FCGI_LIBS)
 
 bin_PROGRAMS = src/tasksched-admin
 src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
-	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
+	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c \
+	src/admin/cmd_prune.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
-	sql/003_schedules.sql sql/004_pause.sql sql/005_metrics.sql
+	sql/003_schedules.sql sql/004_pause.sql sql/005_metrics.sql \
+	sql/006_retention.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched

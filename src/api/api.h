@@ -23,7 +23,18 @@ struct ts_api {
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		   struct ts_http_response *resp);
 
+/* The size limit of a request's body: max_batch_body_bytes on the batch
+ * route, else max_body_bytes. */
+unsigned long ts_api_body_limit(const struct ts_api *api, const struct ts_http_request *req);
+
 /* handlers_tasks.c */
+
+/* Checks what a request that creates tasks must have before its body is
+ * read: a body within `limit` (413), JSON (415), a well-formed
+ * Idempotency-Key and a body at all (400). Fills the error response and
+ * returns false when one is missing. */
+bool ts_tasks_check_request(const struct ts_http_request *req, unsigned long limit,
+			    struct ts_http_response *resp);
 ts_route_handler ts_tasks_create;
 ts_route_handler ts_tasks_list;
 ts_route_handler ts_tasks_get;
@@ -64,6 +75,9 @@ void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task
 void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
 		      const struct ts_error *err, const struct ts_task *task,
 		      const char *message);
+
+/* handlers_batch.c */
+ts_route_handler ts_tasks_batch;
 
 /* handlers_health.c */
 ts_route_handler ts_health_get;

@@ -70,7 +70,7 @@ static void copy_path(struct ts_http_request *req, const char *uri)
 	req->path[n] = '\0';
 }
 
-static void read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http_request *req)
+void ts_fcgi_read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http_request *req)
 {
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", f->req.envp);
 	char *end;
@@ -94,7 +94,7 @@ static void read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http_
 	req->body[req->body_len] = '\0';
 }
 
-bool ts_fcgi_accept(struct ts_fcgi *f, unsigned long max_body, struct ts_http_request *req)
+bool ts_fcgi_accept(struct ts_fcgi *f, struct ts_http_request *req)
 {
 	const char *v;
 
@@ -121,7 +121,6 @@ bool ts_fcgi_accept(struct ts_fcgi *f, unsigned long max_body, struct ts_http_re
 	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", f->req.envp);
 	req->if_match = FCGX_GetParam("HTTP_IF_MATCH", f->req.envp);
 	req->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->req.envp);
-	read_body(f, max_body, req);
 	return true;
 }
 

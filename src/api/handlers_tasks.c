@@ -86,6 +86,34 @@ static void set_location(struct ts_http_response *resp, const char *id)
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
 }
 
+bool ts_tasks_check_request(const struct ts_http_request *req, unsigned long limit,
+			    struct ts_http_response *resp)
+{
+	struct ts_error err;
+
+	ts_error_clear(&err);
+	if (req->body_too_large) {
+		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
+			     "Request body is larger than %lu bytes", limit);
+	} else if (!ts_http_is_json_type(req->content_type)) {
+		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
+			     "Content-Type must be application/json");
+		ts_http_error(resp, 415, &err);
+		return false;
+	} else if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
+			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
+			     "ASCII characters");
+	} else if (!req->body || req->body_len == 0) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is empty; send a JSON object");
+	} else {
+		return true;
+	}
+	ts_http_error(resp, 0, &err);
+	return false;
+}
+
 void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 		     const char *param, struct ts_http_response *resp)
 {
@@ -93,32 +121,12 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	struct ts_task task;
 	bool replayed = false, dry_run = false;
 
+	if (!ts_tasks_check_request(req, api->conf->max_body_bytes, resp))
+		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
 	if (ts_schedules_dry_run_param(req->query, &dry_run, &err) != TS_OK)
 		goto fail;
-	if (req->body_too_large) {
-		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
-			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
-		goto fail;
-	}
-	if (!ts_http_is_json_type(req->content_type)) {
-		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
-			     "Content-Type must be application/json");
-		ts_http_error(resp, 415, &err);
-		goto out;
-	}
-	if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
-		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
-			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
-			     "ASCII characters");
-		goto fail;
-	}
-	if (!req->body || req->body_len == 0) {
-		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
-			     "Request body is empty; send a JSON object");
-		goto fail;
-	}
 	if (ts_tasks_validate_body(api, req->body, req->body_len, &task, &err) != TS_OK)
 		goto fail;
 	if (dry_run) {

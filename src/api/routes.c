@@ -10,6 +10,7 @@
 
 static const struct ts_route routes[] = {
 	{ "POST", "/tasks", ts_tasks_create, false },
+	{ "POST", "/tasks/batch", ts_tasks_batch, false },
 	{ "GET", "/tasks", ts_tasks_list, false },
 	{ "GET", "/tasks/{id}", ts_tasks_get, false },
 	{ "DELETE", "/tasks/{id}", ts_tasks_delete, false },
@@ -30,6 +31,18 @@ const struct ts_route *ts_api_routes(size_t *count)
 {
 	*count = sizeof(routes) / sizeof(routes[0]);
 	return routes;
+}
+
+unsigned long ts_api_body_limit(const struct ts_api *api, const struct ts_http_request *req)
+{
+	const struct ts_route *route;
+	char param[TS_ROUTE_PARAM_MAX];
+
+	if (ts_router_match(routes, sizeof(routes) / sizeof(routes[0]), req->method, req->path,
+			    &route, param, NULL, 0) == TS_ROUTE_FOUND &&
+	    route->handler == ts_tasks_batch)
+		return api->conf->max_batch_body_bytes;
+	return api->conf->max_body_bytes;
 }
 
 /* Routes `req` and runs its handler, or fills the 404/405. */

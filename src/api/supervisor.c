@@ -56,8 +56,9 @@ static enum ts_err serve(const struct ts_conf *conf, struct ts_error *err)
 		struct ts_http_request req;
 		struct ts_http_response resp;
 
-		if (!ts_fcgi_accept(fcgi, conf->max_body_bytes, &req))
+		if (!ts_fcgi_accept(fcgi, &req))
 			break;
+		ts_fcgi_read_body(fcgi, ts_api_body_limit(&api, &req), &req);
 		ts_http_response_init(&resp);
 		ts_api_handle(&api, &req, &resp);
 		ts_fcgi_respond(fcgi, &resp);

@@ -25,6 +25,7 @@ struct ts_conf {
 
 	/* API */
 	unsigned long max_body_bytes;
+	unsigned long max_batch_body_bytes;   /* POST /tasks/batch */
 
 	/* executor */
 	unsigned executor_batch_size;
@@ -35,6 +36,10 @@ struct ts_conf {
 	unsigned webhook_timeout_max_ms;
 	unsigned retry_base_ms;
 	unsigned retry_cap_ms;
+
+	/* retention */
+	unsigned retention_days;         /* 0: keep finished tasks forever */
+	unsigned retention_batch_size;   /* rows per pruning transaction */
 
 	char sql_dir[TS_CONF_STR_MAX];
 

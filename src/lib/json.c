@@ -772,3 +772,126 @@ void ts_json_rows_free(struct ts_json_rows *rows)
 	cJSON_Delete(rows->array);
 	free(rows);
 }
+
+void ts_json_batch_cleanup(struct ts_json_batch *batch)
+{
+	if (!batch)
+		return;
+	free(batch->text);
+	free(batch->items);
+	memset(batch, 0, sizeof(*batch));
+}
+
+/* Finds where each of the `count` elements of the array in batch->text
+ * (one strictly valid JSON array, as cJSON parsed it) begins and ends. */
+static enum ts_err split_array(struct ts_json_batch *batch, size_t count, struct ts_error *err)
+{
+	struct ts_json_strict_elements it;
+	bool ok = ts_json_strict_elements_init(&it, batch->text, strlen(batch->text));
+
+	batch->items = calloc(count, sizeof(*batch->items));
+	if (!batch->items)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	for (size_t i = 0; ok && i < count; i++)
+		ok = ts_json_strict_elements_next(&it, &batch->items[i].text, &batch->items[i].len);
+	if (!ok)
+		return ts_error_set(err, TS_ERR_INTERNAL, "internal", NULL,
+				    "a batch element could not be delimited");
+	batch->count = count;
+	return TS_OK;
+}
+
+enum ts_err ts_json_parse_batch(const char *body, size_t len, size_t max_items,
+				struct ts_json_batch *batch, struct ts_error *err)
+{
+	enum ts_err rc = TS_OK;
+	const cJSON *tasks;
+	cJSON *root;
+	int n;
+
+	memset(batch, 0, sizeof(*batch));
+	root = parse_body(body, len, err);
+	if (!root)
+		return TS_ERR_INVALID;
+	tasks = cJSON_GetObjectItemCaseSensitive(root, "tasks");
+	n = cJSON_GetArraySize(tasks);
+	if (!tasks)
+		rc = ts_error_set(err, TS_ERR_INVALID, "missing_field", "tasks",
+				  "Missing required field: tasks");
+	else if (!cJSON_IsArray(tasks) || n < 1 || (size_t)n > max_items)
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "tasks",
+				  "Invalid field tasks: must be an array of 1 to %zu tasks",
+				  max_items);
+	else if (!(batch->text = item_text(body, len, "tasks", tasks)))
+		rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	else
+		rc = split_array(batch, (size_t)n, err);
+	cJSON_Delete(root);
+	if (rc)
+		ts_json_batch_cleanup(batch);
+	return rc;
+}
+
+char *ts_json_batch_created(const struct ts_task *tasks, size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *ids = cJSON_AddArrayToObject(root, "task_ids");
+	cJSON *list = cJSON_AddArrayToObject(root, "tasks");
+
+	if (!root || !ids || !list)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *id = cJSON_CreateString(tasks[i].id);
+		if (!id || !cJSON_AddItemToArray(ids, id)) {
+			cJSON_Delete(id);
+			goto fail;
+		}
+		cJSON *t = task_to_json(&tasks[i]);
+		if (!t || !cJSON_AddItemToArray(list, t)) {
+			cJSON_Delete(t);
+			goto fail;
+		}
+	}
+	return print_and_delete(root);
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+/* {"index", "error", "code", "field"} of one rejected element. */
+static cJSON *item_error_to_json(const struct ts_json_item_error *e)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (!obj || !cJSON_AddNumberToObject(obj, "index", (double)e->index) ||
+	    !cJSON_AddStringToObject(obj, "error", e->err.message) ||
+	    !cJSON_AddStringToObject(obj, "code", e->err.code[0] ? e->err.code : "internal") ||
+	    !add_string_or_null(obj, "field", e->err.field)) {
+		cJSON_Delete(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+char *ts_json_batch_error(const char *message, const struct ts_json_item_error *items,
+			  size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list;
+
+	if (!root || !cJSON_AddStringToObject(root, "error", message) ||
+	    !cJSON_AddStringToObject(root, "code", "invalid_batch") ||
+	    !(list = cJSON_AddArrayToObject(root, "items")))
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *e = item_error_to_json(&items[i]);
+		if (!e || !cJSON_AddItemToArray(list, e)) {
+			cJSON_Delete(e);
+			goto fail;
+		}
+	}
+	return print_and_delete(root);
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}

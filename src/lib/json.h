@@ -110,4 +110,40 @@ char *ts_json_rows_print(const struct ts_json_rows *rows);
 /* Frees the array; NULL is allowed. */
 void ts_json_rows_free(struct ts_json_rows *rows);
 
+/* A POST /tasks/batch body: the text of each element of its "tasks"
+ * array exactly as the client wrote it, so that each is parsed by
+ * ts_json_parse_task_request() like the body of a single POST. */
+struct ts_json_span {
+	const char *text;       /* points into ts_json_batch.text */
+	size_t len;
+};
+struct ts_json_batch {
+	char *text;             /* the array's text; owned */
+	struct ts_json_span *items;  /* owned */
+	size_t count;
+};
+
+/* Parses a batch body of `len` bytes into `batch` (caller-owned; release
+ * with ts_json_batch_cleanup, which also takes one left empty). Fails as
+ * ts_json_parse_task_request does for a body that is not a JSON object,
+ * with "missing_field" when "tasks" is absent, and with "invalid_field"
+ * ("tasks") when it is not an array of 1 to `max_items` elements. The
+ * elements themselves are not checked. */
+enum ts_err ts_json_parse_batch(const char *body, size_t len, size_t max_items,
+				struct ts_json_batch *batch, struct ts_error *err);
+void ts_json_batch_cleanup(struct ts_json_batch *batch);
+
+/* One rejected element of a batch. */
+struct ts_json_item_error {
+	size_t index;
+	struct ts_error err;
+};
+
+/* {"task_ids": [...], "tasks": [{...}, ...]} in the order given. */
+char *ts_json_batch_created(const struct ts_task *tasks, size_t count);
+/* {"error": message, "code": "invalid_batch", "items": [{"index", "error",
+ * "code", "field" (null when none)}, ...]} */
+char *ts_json_batch_error(const char *message, const struct ts_json_item_error *items,
+			  size_t count);
+
 #endif

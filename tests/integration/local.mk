@@ -13,7 +13,9 @@ integration_tests = \
 	tests/integration/changes.test \
 	tests/integration/metrics.test \
 	tests/integration/openapi.test \
-	tests/integration/redrive.test
+	tests/integration/redrive.test \
+	tests/integration/batch.test \
+	tests/integration/prune.test
 
 TESTS += $(integration_tests)
 

@@ -17,6 +17,7 @@ unit_tests = \
 	tests/unit/test_utf8 \
 	tests/unit/test_json_strict \
 	tests/unit/test_json \
+	tests/unit/test_json_batch \
 	tests/unit/test_cursor \
 	tests/unit/test_conf \
 	tests/unit/test_router \
@@ -64,6 +65,10 @@ tests_unit_test_json_strict_LDADD = $(unit_ldadd)
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_CFLAGS = $(unit_cflags)
 tests_unit_test_json_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_batch_SOURCES = tests/unit/test_json_batch.c
+tests_unit_test_json_batch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_batch_LDADD = $(unit_ldadd)
 
 tests_unit_test_cursor_SOURCES = tests/unit/test_cursor.c
 tests_unit_test_cursor_CFLAGS = $(unit_cflags)

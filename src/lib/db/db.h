@@ -41,6 +41,17 @@ enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_ta
 			      const char *idem_key, const char *body, size_t body_len,
 			      bool *replayed, struct ts_error *err);
 
+/* Stores the `count` new tasks of `tenant` (filled by the caller as for
+ * ts_db_task_insert, which sets the same fields here) all or none, in one
+ * transaction of multi-row inserts. With `idem_key` (may be NULL) the
+ * whole batch is idempotent: when the key was already used with the same
+ * `body`, each of `tasks` is replaced by the task stored then, in the same
+ * order, and *replayed is set; a key used with another body, or whose
+ * tasks have since been deleted, fails with TS_ERR_CONFLICT. */
+enum ts_err ts_db_task_insert_batch(struct ts_db *db, const char *tenant, struct ts_task *tasks,
+				    size_t count, const char *idem_key, const char *body,
+				    size_t body_len, bool *replayed, struct ts_error *err);
+
 /* Reads one of `tenant`'s tasks by id into `task` (initialized by the
  * caller; clean it up afterwards either way). TS_ERR_NOT_FOUND when there
  * is none, or it belongs to another tenant. */
@@ -161,8 +172,7 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
 
 /* Finds up to `limit` running tasks whose lease expired (their executor
  * died) and treats each as a lost attempt: retried now while attempts
- * remain, failed otherwise. Also forgets idempotency keys older than a day.
- * *reaped counts the tasks handled. */
+ * remain, failed otherwise. *reaped counts the tasks handled. */
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
 			       struct ts_error *err);
 
@@ -223,6 +233,30 @@ enum ts_err ts_db_metrics_mark_run(struct ts_db *db, struct ts_error *err);
  * A bounded number of indexed queries, whatever the size of tasks. */
 enum ts_err ts_db_metrics_read(struct ts_db *db, struct ts_metrics_snapshot *s,
 			       struct ts_error *err);
+
+/* --- retention (prune.c) --- */
+
+/* What pruning removed, or would remove. */
+struct ts_prune_counts {
+	unsigned long long tasks, runs, keys;
+};
+
+/* One bounded step of retention, each part its own short transaction:
+ * up to `limit` tasks of any tenant that are completed or failed and
+ * finished more than `days` days ago (run_at and updated_at both before
+ * then; none when `days` is 0) with all their runs, then up to `limit`
+ * Idempotency-Keys older than a day (a retry later than that creates a
+ * new task). What went is added to *counts; *more tells whether either
+ * part found as many as `limit`, i.e. whether more is due now. Scheduled,
+ * running and paused tasks are never touched, so neither is the pending
+ * occurrence of a series; rows another transaction holds are skipped. */
+enum ts_err ts_db_prune_step(struct ts_db *db, unsigned days, unsigned limit,
+			     struct ts_prune_counts *counts, bool *more, struct ts_error *err);
+
+/* Counts what pruning with `days` (0: no tasks) would delete now, without
+ * deleting anything. */
+enum ts_err ts_db_prune_count(struct ts_db *db, unsigned days, struct ts_prune_counts *counts,
+			      struct ts_error *err);
 
 /* --- API keys --- */
 

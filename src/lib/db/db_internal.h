@@ -40,6 +40,13 @@ enum db_stmt_id {
 	STMT_KEY_LIST,
 	STMT_KEY_REVOKE,
 	STMT_RENEW,
+	STMT_IDEM_BATCH_SET,
+	STMT_IDEM_BATCH_GET,
+	STMT_BATCH_GET_IN,
+	STMT_PRUNE_SELECT,
+	STMT_PRUNE_RUNS_IN,
+	STMT_PRUNE_TASKS_IN,
+	STMT_PRUNE_COUNT,
 	STMT_CHANGE_LOCK,
 	STMT_CHANGE_UPDATE,
 	STMT_METRICS_ADD,
@@ -60,6 +67,7 @@ enum db_stmt_id {
 /* Statements prepared once per row count (multi-row VALUES lists). */
 enum db_sized_id {
 	SIZED_RUNS_INSERT,
+	SIZED_TASKS_INSERT,
 	SIZED_COUNT_
 };
 #define DB_SIZED_MAX 64
@@ -254,6 +262,58 @@ enum ts_err db_fetch_text(struct ts_db *db, MYSQL_STMT *stmt, unsigned col, unsi
  * text columns (payload, error_message) are read at their full length. */
 enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
 			      struct ts_task *task, bool *done, struct ts_error *err);
+
+/* --- creating tasks (tasks.c), shared with batch creation (batch.c) --- */
+
+/* A new task row: "INSERT INTO tasks (" DB_TASK_INSERT_COLUMNS ") VALUES "
+ * and DB_TASK_INSERT_ROW once per row, DB_TASK_INSERT_PARAMS binds each. */
+#define DB_TASK_INSERT_COLUMNS \
+	"id, tenant, action, payload, run_at, due_at, status, recurrence," \
+	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at," \
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time, on_failure"
+#define DB_TASK_INSERT_ROW \
+	"(?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define DB_TASK_INSERT_PARAMS 19
+
+/* Storage behind the binds of one new row. */
+struct db_task_insert_binds {
+	unsigned long len[DB_TASK_INSERT_PARAMS];
+	struct db_schedule_binds sched;
+	my_bool null_recur, null_anchor, null_on_failure;
+	int anchor, max_attempts;
+	MYSQL_TIME run_at, due_at, created, updated;
+};
+
+/* Fills the DB_TASK_INSERT_PARAMS binds at `b` for task `t` of `tenant`;
+ * `x`, `t` and `tenant` must outlive the execute. */
+void db_task_bind_insert(MYSQL_BIND *b, struct db_task_insert_binds *x, const char *tenant,
+			 const struct ts_task *t);
+
+/* Turns the failure `rc` of a task insert into the status to return: the
+ * payload column's JSON_VALID check is bad input (400), not a fault. */
+enum ts_err db_task_insert_failed(struct ts_db *db, enum ts_err rc, struct ts_error *err);
+
+/* Gives a task about to be created its id, status, attempts and times. */
+void db_task_stamp_new(struct ts_task *task, ts_time_us now);
+
+/* Claims Idempotency-Key `key` of `tenant` for the request `body`, naming
+ * `task_id`, within the open transaction. Sets *taken when the key was
+ * already in use (the transaction must then be rolled back). */
+enum ts_err db_idem_claim(struct ts_db *db, const char *tenant, const char *key,
+			  const char *body, size_t body_len, const char *task_id,
+			  ts_time_us now, bool *taken, struct ts_error *err);
+
+/* For a request whose key db_idem_claim found taken: the id of the task
+ * the key's first request created, in `task_id`. TS_ERR_CONFLICT when
+ * that request is still in progress ("idempotency_key_in_use") or had
+ * another body ("idempotency_key_mismatch"). */
+enum ts_err db_idem_replay(struct ts_db *db, const char *tenant, const char *key,
+			   const char *body, size_t body_len, char task_id[TS_ID_TEXT_MAX],
+			   struct ts_error *err);
+
+/* "<head>(row),(row),..." with `n` rows: a multi-row VALUES statement for
+ * db_stmt_sized(). Heap; NULL on no memory. */
+char *db_sql_values(const char *head, const char *row, unsigned n);
 
 /* --- recording outcomes (finish.c), shared with the reaper (reap.c) --- */
 

@@ -317,15 +317,8 @@ static char *runs_insert_sql(unsigned n)
 	static const char head[] =
 		"INSERT INTO task_runs (task_id, attempt, executor_id, started_at,"
 		" finished_at, outcome, http_status, error, response_excerpt) VALUES ";
-	static const char row[] = "(?,?,?,?,?,?,?,?,?)";
-	char *sql = malloc(sizeof(head) + n * sizeof(row) + 1);
 
-	if (!sql)
-		return NULL;
-	char *p = sql + sprintf(sql, "%s", head);
-	for (unsigned i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", row);
-	return sql;
+	return db_sql_values(head, "(?,?,?,?,?,?,?,?,?)", n);
 }
 
 /* Storage behind the binds of one row of the VALUES insert. */
