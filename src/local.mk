@@ -7,6 +7,7 @@ DB_SOURCES = \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
+	src/lib/db/changes.c \
 	src/lib/db/metrics.c src/lib/db/redrive.c src/lib/db/notices.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
@@ -38,7 +39,10 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/netguard.c src/lib/netguard.h \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \
-	src/lib/token.c src/lib/token.h
+	src/lib/token.c src/lib/token.h \
+	src/lib/etag.c src/lib/etag.h \
+	src/lib/json_patch.c src/lib/json_patch.h \
+	src/lib/task_change.c src/lib/task_change.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
 	$(CRYPTO_CFLAGS) $(ICAL_CFLAGS)
 
@@ -56,6 +60,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
 	src/api/handlers_schedules.c \
+	src/api/handlers_changes.c \
 	src/api/handlers_health.c \
 	src/api/handlers_metrics.c \
 	src/api/handlers_redrive.c \
@@ -88,7 +93,7 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
-	sql/003_schedules.sql \
+	sql/003_schedules.sql sql/004_pause.sql \
 	sql/005_metrics.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 

@@ -39,6 +39,32 @@ enum ts_err ts_schedules_dry_run_param(const char *query, bool *dry_run, struct 
  * task as it would be stored and its first occurrences. */
 void ts_schedules_dry_run(struct ts_task *task, struct ts_http_response *resp);
 
+/* Parses, validates and checks the target of a POST /tasks body of `len`
+ * bytes into `task` (initialized by the caller; clean it up either way):
+ * the one path every task body takes, created or patched. */
+enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t len,
+				   struct ts_task *task, struct ts_error *err);
+
+/* Copies the task id in `param` into `id`; answers 404 for text that is
+ * not a task id, without asking the database, and returns false. */
+bool ts_tasks_parse_id(const char *param, char id[TS_ID_TEXT_MAX],
+		       struct ts_http_response *resp);
+
+/* handlers_changes.c */
+ts_route_handler ts_tasks_patch;
+ts_route_handler ts_tasks_pause;
+ts_route_handler ts_tasks_resume;
+
+/* Sets the ETag header of a response that carries `task`. */
+void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task);
+
+/* Answers 200 with `task` and its ETag when `rc` is TS_OK, else the error
+ * `err`: {"task": {...}}, or with `message` (may be NULL) the shape of a
+ * created task. */
+void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
+		      const struct ts_error *err, const struct ts_task *task,
+		      const char *message);
+
 /* handlers_health.c */
 ts_route_handler ts_health_get;
 

@@ -66,6 +66,21 @@ static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
 	return rc;
 }
 
+enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t len,
+				   struct ts_task *task, struct ts_error *err)
+{
+	struct ts_task_request treq;
+	enum ts_err rc = ts_json_parse_task_request(body, len, &treq, err);
+
+	if (rc)
+		return rc;
+	rc = ts_validate_task_request(&treq, task, err);
+	if (rc == TS_OK)
+		rc = check_target(api, task, err);
+	ts_task_request_cleanup(&treq);
+	return rc;
+}
+
 static void set_location(struct ts_http_response *resp, const char *id)
 {
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
@@ -75,13 +90,11 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 		     const char *param, struct ts_http_response *resp)
 {
 	struct ts_error err;
-	struct ts_task_request treq;
 	struct ts_task task;
 	bool replayed = false, dry_run = false;
 
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	memset(&treq, 0, sizeof(treq));
 	if (ts_schedules_dry_run_param(req->query, &dry_run, &err) != TS_OK)
 		goto fail;
 	if (req->body_too_large) {
@@ -106,9 +119,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 			     "Request body is empty; send a JSON object");
 		goto fail;
 	}
-	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
-	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
-	    check_target(api, &task, &err) != TS_OK)
+	if (ts_tasks_validate_body(api, req->body, req->body_len, &task, &err) != TS_OK)
 		goto fail;
 	if (dry_run) {
 		ts_schedules_dry_run(&task, resp);
@@ -122,11 +133,11 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	resp->replayed = replayed;
 	set_location(resp, task.id);
 	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
+	ts_tasks_set_etag(resp, &task);
 	goto out;
 fail:
 	ts_http_error(resp, 0, &err);
 out:
-	ts_task_request_cleanup(&treq);
 	ts_task_cleanup(&task);
 }
 
@@ -222,6 +233,12 @@ static bool parse_task_id(const char *param, char id[TS_ID_TEXT_MAX],
 	return false;
 }
 
+bool ts_tasks_parse_id(const char *param, char id[TS_ID_TEXT_MAX],
+		       struct ts_http_response *resp)
+{
+	return parse_task_id(param, id, resp);
+}
+
 /* How a handler comes by the one task it answers with: read it, or
  * redrive it (ts_db_task_get, ts_db_task_retry). */
 typedef enum ts_err task_source(struct ts_db *db, const char *tenant, const char *id,
@@ -240,13 +257,8 @@ static void answer_task(struct ts_api *api, const char *param, task_source *sour
 		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	if (source(api->db, api->tenant, id, &task, &err) != TS_OK) {
-		ts_http_error(resp, 0, &err);
-	} else {
-		resp->status = 200;
-		resp->body = message ? ts_json_task_created(&task, message)
-				     : ts_json_task_one(&task);
-	}
+	ts_tasks_respond(resp, source(api->db, api->tenant, id, &task, &err), &err, &task,
+			 message);
 	ts_task_cleanup(&task);
 }
 

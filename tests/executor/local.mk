@@ -23,6 +23,7 @@ executor_tests = \
 	tests/executor/executor-cron.test \
 	tests/executor/executor-precision.test \
 	tests/executor/executor-systemd.test \
+	tests/executor/executor-changes.test \
 	tests/executor/executor-notices.test
 
 TESTS += $(executor_tests)

@@ -10,6 +10,7 @@ integration_tests = \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
 	tests/integration/schedules.test \
+	tests/integration/changes.test \
 	tests/integration/metrics.test \
 	tests/integration/openapi.test \
 	tests/integration/redrive.test

@@ -32,6 +32,9 @@ unit_tests = \
 	tests/unit/test_id \
 	tests/unit/test_task \
 	tests/unit/test_auth \
+	tests/unit/test_json_patch \
+	tests/unit/test_task_change \
+	tests/unit/test_etag \
 	tests/unit/test_metrics \
 	tests/unit/test_openapi
 
@@ -126,6 +129,18 @@ tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
 tests_unit_test_auth_CPPFLAGS = $(unit_api_cppflags)
 tests_unit_test_auth_CFLAGS = $(unit_cflags)
 tests_unit_test_auth_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_patch_SOURCES = tests/unit/test_json_patch.c
+tests_unit_test_json_patch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_patch_LDADD = $(unit_ldadd)
+
+tests_unit_test_task_change_SOURCES = tests/unit/test_task_change.c
+tests_unit_test_task_change_CFLAGS = $(unit_cflags)
+tests_unit_test_task_change_LDADD = $(unit_ldadd)
+
+tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
+tests_unit_test_etag_CFLAGS = $(unit_cflags)
+tests_unit_test_etag_LDADD = $(unit_ldadd)
 
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_CFLAGS = $(unit_cflags)

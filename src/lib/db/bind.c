@@ -293,3 +293,20 @@ enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql
 		rc = db_task_rows_fetch_all(db, stmt, &row, limit, tasks, count, err);
 	return rc;
 }
+
+/* Binds the schedule's columns of `t` (cron ... anchor_time) to `b`. */
+void db_bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct db_schedule_binds *x)
+{
+	db_bind_str_or_null(&b[0], t->cron[0] ? t->cron : NULL, &x->len[0], &x->null_cron);
+	db_bind_str(&b[1], t->timezone[0] ? t->timezone : "UTC", &x->len[1]);
+	db_bind_time(&b[2], &x->ends_at, t->ends_at);
+	x->null_ends_at = !t->has_ends_at;
+	b[2].is_null = &x->null_ends_at;
+	db_bind_str(&b[3], ts_dst_gap_name(t->dst_gap), &x->len[3]);
+	db_bind_str(&b[4], ts_dst_repeat_name(t->dst_repeat), &x->len[4]);
+	db_bind_str(&b[5], ts_catch_up_name(t->catch_up), &x->len[5]);
+	x->anchor_time = t->anchor_time;
+	db_bind_llong(&b[6], &x->anchor_time);
+	x->null_anchor_time = !t->has_anchor_time;
+	b[6].is_null = &x->null_anchor_time;
+}

@@ -40,6 +40,8 @@ enum db_stmt_id {
 	STMT_KEY_LIST,
 	STMT_KEY_REVOKE,
 	STMT_RENEW,
+	STMT_CHANGE_LOCK,
+	STMT_CHANGE_UPDATE,
 	STMT_METRICS_ADD,
 	STMT_METRICS_MARK_RUN,
 	STMT_METRICS_READ_STATUS,
@@ -148,6 +150,17 @@ void db_bind_int(MYSQL_BIND *b, int *v);
 void db_bind_uint(MYSQL_BIND *b, unsigned *v);
 void db_bind_llong(MYSQL_BIND *b, long long *v);
 void db_bind_time(MYSQL_BIND *b, MYSQL_TIME *mt, ts_time_us t);
+/* The storage behind the binds of a task's schedule columns. */
+struct db_schedule_binds {
+	unsigned long len[7];
+	my_bool null_cron, null_ends_at, null_anchor_time;
+	MYSQL_TIME ends_at;
+	long long anchor_time;
+};
+/* Binds the schedule's seven columns of `t` (cron, timezone, ends_at,
+ * dst_gap, dst_repeat, catch_up, anchor_time) to b[0..6]; `x` holds what
+ * they point to. */
+void db_bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct db_schedule_binds *x);
 /* A JSON document as a BLOB parameter (JSON_TABLE's input). */
 void db_bind_json(MYSQL_BIND *b, const char *json, unsigned long *len);
 /* Result side: a fixed buffer of `size` bytes. */
@@ -217,6 +230,14 @@ struct db_task_row {
 enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql,
 			   unsigned limit, struct ts_task **tasks, size_t *count,
 			   const char *what, struct ts_error *err);
+
+/* Reads task `id` of `tenant` with the statement `sid` ("SELECT "
+ * DB_TASK_COLUMNS ... WHERE id = ? AND tenant = ?", perhaps FOR UPDATE)
+ * into `task` (initialized by the caller). TS_ERR_NOT_FOUND when there is
+ * no such task. */
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err);
 
 /* Binds `row` as the result of `stmt`. */
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,

@@ -59,37 +59,12 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 	return db_stmt_exec(db, sid, sql, b, affected, "execute", err);
 }
 
-/* The storage behind the binds of the schedule's columns. */
-struct schedule_binds {
-	unsigned long len[7];
-	my_bool null_cron, null_ends_at, null_anchor_time;
-	MYSQL_TIME ends_at;
-	long long anchor_time;
-};
-
-/* Binds the schedule's columns of `t` (cron ... anchor_time) to `b`. */
-static void bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct schedule_binds *x)
-{
-	db_bind_str_or_null(&b[0], t->cron[0] ? t->cron : NULL, &x->len[0], &x->null_cron);
-	db_bind_str(&b[1], t->timezone[0] ? t->timezone : "UTC", &x->len[1]);
-	db_bind_time(&b[2], &x->ends_at, t->ends_at);
-	x->null_ends_at = !t->has_ends_at;
-	b[2].is_null = &x->null_ends_at;
-	db_bind_str(&b[3], ts_dst_gap_name(t->dst_gap), &x->len[3]);
-	db_bind_str(&b[4], ts_dst_repeat_name(t->dst_repeat), &x->len[4]);
-	db_bind_str(&b[5], ts_catch_up_name(t->catch_up), &x->len[5]);
-	x->anchor_time = t->anchor_time;
-	db_bind_llong(&b[6], &x->anchor_time);
-	x->null_anchor_time = !t->has_anchor_time;
-	b[6].is_null = &x->null_anchor_time;
-}
-
 static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 				   const struct ts_task *t, struct ts_error *err)
 {
 	MYSQL_BIND b[19];
 	unsigned long len[11], on_failure_len;
-	struct schedule_binds sched;
+	struct db_schedule_binds sched;
 	my_bool null_recur, null_anchor, null_on_failure;
 	MYSQL_TIME run_at, due_at, created, updated;
 	int anchor = t->anchor_day, max_attempts = t->max_attempts;
@@ -108,7 +83,7 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	db_bind_int(&b[8], &max_attempts);
 	db_bind_time(&b[9], &created, t->created_at);
 	db_bind_time(&b[10], &updated, t->updated_at);
-	bind_schedule(&b[11], t, &sched);
+	db_bind_schedule(&b[11], t, &sched);
 	db_bind_str_or_null(&b[18], t->on_failure_json, &on_failure_len, &null_on_failure);
 	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
 	/* The payload's JSON_VALID check: input the validation let through
@@ -185,15 +160,16 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const c
 	return rc;
 }
 
-static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
-			    struct ts_task *task, struct ts_error *err)
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err)
 {
 	MYSQL_BIND in[2];
 	unsigned long in_len[2];
 	struct db_task_row row;
 	bool done;
 	MYSQL_STMT *stmt;
-	enum ts_err rc = db_stmt(db, STMT_TASK_GET, sql_task_get, &stmt, err);
+	enum ts_err rc = db_stmt(db, sid, sql, &stmt, err);
 
 	if (rc)
 		return rc;
@@ -210,6 +186,12 @@ static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id
 	if (db->conn)
 		mysql_stmt_free_result(stmt);
 	return rc;
+}
+
+static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_task *task, struct ts_error *err)
+{
+	return db_task_read(db, STMT_TASK_GET, sql_task_get, tenant, id, task, err);
 }
 
 /* The arguments of the calls on one task, for db_run(). */
