@@ -353,14 +353,24 @@ ts_fcgi_stop() {
 
 # --- lighttpd --------------------------------------------------------------
 
+# ts_ui_dir SNIPPET -- the dashboard's files beside the source tree that
+# holds SNIPPET (conf/*/tasksched.conf -> ui/), which the snippets' installed
+# path /usr/share/tasksched/ui is replaced with.
+ts_ui_dir() {
+	(cd "$(dirname "$1")/../../ui" 2>/dev/null && pwd) || echo /usr/share/tasksched/ui
+}
+
 # ts_lighttpd_start DIR PORT SOCK SNIPPET -- lighttpd on 127.0.0.1:PORT with
 # a minimal main config that includes SNIPPET (conf/lighttpd/tasksched.conf)
-# with its socket path replaced by SOCK.
+# with its socket path replaced by SOCK and its dashboard path by the
+# source tree's ui/.
 ts_lighttpd_start() {
-	local dir=$1 port=$2 sock=$3 snippet=$4 pid
+	local dir=$1 port=$2 sock=$3 snippet=$4 pid ui
 	mkdir -p "$dir/htdocs" || return 1
 	dir=$(cd "$dir" && pwd) || return 1
-	sed "s|/run/tasksched/api.sock|$sock|g" "$snippet" >"$dir/tasksched-lighttpd.conf" || return 1
+	ui=$(ts_ui_dir "$snippet")
+	sed -e "s|/run/tasksched/api.sock|$sock|g" -e "s|/usr/share/tasksched/ui|$ui|g" \
+		"$snippet" >"$dir/tasksched-lighttpd.conf" || return 1
 	cat >"$dir/lighttpd.conf" <<-EOF
 		# Written by scripts/stack.sh.
 		server.modules = ( "mod_access", "mod_accesslog" )
@@ -403,14 +413,17 @@ ts_lighttpd_stop() {
 
 # ts_apache_start DIR PORT SOCK SNIPPET -- apache2 (event MPM) on
 # 127.0.0.1:PORT with its own ServerRoot, pid file and logs in DIR, including
-# SNIPPET (conf/apache/tasksched.conf) with the socket path replaced by SOCK.
+# SNIPPET (conf/apache/tasksched.conf) with the socket path replaced by SOCK
+# and the dashboard's by the source tree's ui/.
 # Started as root, its workers run as www-data (Apache refuses root), so SOCK
 # and the directories above it must be reachable by that user.
 ts_apache_start() {
-	local dir=$1 port=$2 sock=$3 snippet=$4 pid m run_user=""
+	local dir=$1 port=$2 sock=$3 snippet=$4 pid m run_user="" ui
 	mkdir -p "$dir/htdocs" "$dir/apache-run" || return 1
 	dir=$(cd "$dir" && pwd) || return 1
-	sed "s|/run/tasksched/api.sock|$sock|g" "$snippet" >"$dir/tasksched-apache.conf" || return 1
+	ui=$(ts_ui_dir "$snippet")
+	sed -e "s|/run/tasksched/api.sock|$sock|g" -e "s|/usr/share/tasksched/ui|$ui|g" \
+		"$snippet" >"$dir/tasksched-apache.conf" || return 1
 	if [[ $(id -u) == 0 ]]; then
 		run_user="User www-data
 Group www-data"
@@ -426,9 +439,11 @@ Group www-data"
 		echo "Mutex file:$dir/apache-run default"
 		echo "ErrorLog \"$dir/apache-error.log\""
 		echo "LogLevel warn"
-		for m in mpm_event authz_core authz_host proxy proxy_fcgi headers setenvif env; do
+		# Debian's default modules that the snippet relies on, and its own.
+		for m in mpm_event authz_core authz_host alias dir mime proxy proxy_fcgi headers setenvif env; do
 			echo "LoadModule ${m}_module \"$TS_APACHE_MODULES/mod_$m.so\""
 		done
+		echo "TypesConfig /etc/mime.types"
 		echo "$run_user"
 		echo "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b %D\" common"
 		echo "CustomLog \"$dir/apache-access.log\" common"
