@@ -6,7 +6,8 @@ DB_SOURCES = \
 	src/lib/db/db.h src/lib/db/db_internal.h \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
-	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c
+	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
+	src/lib/db/metrics.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -20,6 +21,8 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
+	src/lib/metrics.c src/lib/metrics.h \
+	src/lib/promtext.c src/lib/promtext.h \
 	$(DB_SOURCES) \
 	src/lib/retry.c src/lib/retry.h \
 	src/lib/signals.c src/lib/signals.h \
@@ -43,7 +46,8 @@ src_api_libapi_a_SOURCES = \
 	src/api/routes.c \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
-	src/api/handlers_health.c
+	src/api/handlers_health.c \
+	src/api/handlers_metrics.c
 
 sbin_PROGRAMS = src/tasksched-api
 src_tasksched_api_SOURCES = src/api/main.c src/api/fcgi.c src/api/fcgi.h \
@@ -56,7 +60,8 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
-dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
+dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/005_metrics.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched

@@ -13,6 +13,7 @@ struct ts_api {
 	const struct ts_conf *conf;
 	struct ts_db *db;     /* one persistent connection per process */
 	struct ts_netguard guard;  /* webhook targets refused at creation */
+	struct ts_netguard metrics_allow;  /* clients that may read /metrics */
 	char tenant[TS_TENANT_MAX];  /* of the request being served */
 };
 
@@ -30,5 +31,8 @@ ts_route_handler ts_tasks_retry;
 
 /* handlers_health.c */
 ts_route_handler ts_health_get;
+
+/* handlers_metrics.c */
+ts_route_handler ts_metrics_get;
 
 #endif

@@ -128,10 +128,14 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 {
 	FCGX_Stream *out = f->req.out;
 	size_t len = resp->body ? strlen(resp->body) : 0;
+	/* A JSON body gets a final newline for terminals; other bodies are
+	 * sent as they are. */
+	bool json = !resp->content_type;
 
 	FCGX_FPrintF(out, "Status: %d %s\r\n", resp->status, ts_http_reason(resp->status));
-	FCGX_FPrintF(out, "Content-Type: application/json; charset=utf-8\r\n");
-	FCGX_FPrintF(out, "Content-Length: %lu\r\n", (unsigned long)len + 1);
+	FCGX_FPrintF(out, "Content-Type: %s\r\n",
+		     json ? "application/json; charset=utf-8" : resp->content_type);
+	FCGX_FPrintF(out, "Content-Length: %lu\r\n", (unsigned long)len + json);
 	FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
 	if (resp->location[0])
 		FCGX_FPrintF(out, "Location: %s\r\n", resp->location);
@@ -149,7 +153,8 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 	if (!resp->omit_body) {
 		if (len)
 			FCGX_PutStr(resp->body, (int)len, out);
-		FCGX_PutS("\n", out);
+		if (json)
+			FCGX_PutS("\n", out);
 	}
 	FCGX_Finish_r(&f->req);
 	f->active = false;

@@ -26,7 +26,8 @@ struct ts_http_request {
 };
 
 /* What a handler answers. `body` is owned (freed by ts_http_response_cleanup)
- * and always JSON. Empty header buffers are not sent. */
+ * and JSON unless `content_type` says otherwise. Empty header buffers are
+ * not sent. */
 struct ts_http_response {
 	int status;
 	char *body;
@@ -37,6 +38,7 @@ struct ts_http_response {
 	unsigned retry_after;           /* seconds; 0 = none */
 	bool omit_body;                 /* HEAD: headers only */
 	char www_authenticate[96];      /* set with a 401 */
+	const char *content_type;       /* static; NULL: the body is JSON */
 };
 
 void ts_http_response_init(struct ts_http_response *resp);

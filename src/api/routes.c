@@ -16,6 +16,8 @@ static const struct ts_route routes[] = {
 	{ "GET", "/tasks/{id}/runs", ts_tasks_runs, false },
 	{ "POST", "/tasks/{id}/retry", ts_tasks_retry, false },
 	{ "GET", "/healthz", ts_health_get, true },
+	/* Open to addresses in metrics_allow only, which the handler checks. */
+	{ "GET", "/metrics", ts_metrics_get, true },
 };
 
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,

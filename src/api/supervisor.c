@@ -35,7 +35,9 @@ static enum ts_err serve(const struct ts_conf *conf, struct ts_error *err)
 	struct ts_error ping_err;
 	enum ts_err rc;
 
-	if ((rc = ts_netguard_parse(&api.guard, conf->webhook_allow, err)) != TS_OK)
+	if ((rc = ts_netguard_parse(&api.guard, conf->webhook_allow, err)) != TS_OK ||
+	    (rc = ts_netguard_parse_cidrs(&api.metrics_allow, conf->metrics_allow, "metrics_allow",
+					  err)) != TS_OK)
 		goto out;
 	fcgi = ts_fcgi_new(err);
 	if (!fcgi) {

@@ -225,7 +225,9 @@ static void start_webhook(struct ts_executor *ex, struct ts_job *j)
 		snprintf(j->error, sizeof(j->error), "could not start the request: %s", err.message);
 		j->result.retry_at = ts_time_now();
 		finish_job(ex, j, TS_RUN_RETRY);
+		return;
 	}
+	j->result.sent = true;
 }
 
 /* Turns a finished request into an outcome. */
@@ -492,6 +494,12 @@ static enum ts_err begin_run(struct ts_executor *ex, const struct ts_executor_op
 	ex->recorder = ts_recorder_new(c, ex->id, wake_loop, ex, err);
 	if (!ex->recorder)
 		return err ? err->status : TS_ERR_INTERNAL;
+	/* For the "executor not running" alert. A database that is away
+	 * now shows in the first claim, which decides what the run does. */
+	struct ts_error mark_err;
+	ts_error_clear(&mark_err);
+	if (ts_db_metrics_mark_run(ex->db, &mark_err) != TS_OK)
+		ts_log_warning("cannot note the start of this run: %s", mark_err.message);
 	return TS_OK;
 }
 

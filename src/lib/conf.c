@@ -46,6 +46,7 @@ static const struct conf_key {
 	STR(webhook_signing_secret),
 	STR(webhook_signing_secret_file),
 	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
+	STR(metrics_allow),
 #undef STR
 #undef UINT
 };
@@ -71,6 +72,7 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->retry_cap_ms = 300000;
 	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
 	snprintf(conf->auth, sizeof(conf->auth), "required");
+	snprintf(conf->metrics_allow, sizeof(conf->metrics_allow), "127.0.0.0/8, ::1");
 }
 
 const char *ts_conf_choose_path(const char *cli_path)

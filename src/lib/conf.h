@@ -43,6 +43,7 @@ struct ts_conf {
 	char webhook_signing_secret[TS_CONF_STR_MAX];
 	char webhook_signing_secret_file[TS_CONF_STR_MAX];
 	char auth[16];                                /* "required" or "loopback-off" */
+	char metrics_allow[TS_CONF_STR_MAX];          /* CIDRs that may read /metrics */
 };
 
 /* Fills `conf` (caller-owned) with the defaults. */

@@ -38,6 +38,7 @@ enum ts_run_outcome {
 	TS_RUN_RETRY,          /* failed; retried later if attempts remain */
 	TS_RUN_LOST,           /* the executor's lease expired mid-attempt */
 };
+#define TS_RUN_OUTCOME_COUNT 4
 
 /* One task as stored. Strings marked "owned" are heap copies released by
  * ts_task_cleanup(); the rest are inline. */

@@ -11,13 +11,15 @@ integration_tests = \
 	tests/integration/api-apache.test \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
-	tests/integration/auth.test
+	tests/integration/auth.test \
+	tests/integration/metrics.test
 
 TESTS += $(integration_tests)
 
 EXTRA_DIST += \
 	$(integration_tests) \
 	tests/integration/testlib.sh \
+	tests/integration/promcheck.py \
 	scripts/deps \
 	scripts/run \
 	scripts/stack.sh \

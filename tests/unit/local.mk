@@ -15,7 +15,8 @@ unit_tests = \
 	tests/unit/test_netguard \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
-	tests/unit/test_finish_plan
+	tests/unit/test_finish_plan \
+	tests/unit/test_metrics
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -75,5 +76,9 @@ tests_unit_test_timers_LDADD = $(CHECK_LIBS)
 tests_unit_test_finish_plan_SOURCES = tests/unit/test_finish_plan.c
 tests_unit_test_finish_plan_CFLAGS = $(unit_cflags)
 tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
+
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(unit_cflags)
+tests_unit_test_metrics_LDADD = $(unit_ldadd)
 
 endif

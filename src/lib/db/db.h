@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "cursor.h"
 #include "errors.h"
+#include "metrics.h"
 #include "task.h"
 
 /* One connection and its prepared statements. Not thread-safe: one per
@@ -108,6 +109,8 @@ struct ts_task_result {
 	const char *excerpt;            /* response excerpt; NULL when none */
 	ts_time_us started_at, finished_at;
 	ts_time_us retry_at;            /* for TS_RUN_RETRY: when to try again */
+	bool sent;                      /* a webhook request went out: started_at to
+					 * finished_at is its duration (metrics) */
 };
 
 /* Records attempts and moves their tasks on, in one transaction: a run row
@@ -136,6 +139,18 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
  * remain, failed otherwise. Also forgets idempotency keys older than a day.
  * *reaped counts the tasks handled. */
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
+			       struct ts_error *err);
+
+/* --- metrics (GET /metrics) --- */
+
+/* Notes that an executor starts a run now (the server's clock), for
+ * tasksched_executor_last_run_timestamp_seconds. */
+enum ts_err ts_db_metrics_mark_run(struct ts_db *db, struct ts_error *err);
+
+/* Reads everything a scrape reports into `s` (caller-owned): counts by
+ * status, the due backlog and its oldest wait, the counters, the last run.
+ * A bounded number of indexed queries, whatever the size of tasks. */
+enum ts_err ts_db_metrics_read(struct ts_db *db, struct ts_metrics_snapshot *s,
 			       struct ts_error *err);
 
 /* --- API keys --- */

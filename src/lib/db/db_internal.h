@@ -40,6 +40,11 @@ enum db_stmt_id {
 	STMT_KEY_LIST,
 	STMT_KEY_REVOKE,
 	STMT_RENEW,
+	STMT_METRICS_ADD,
+	STMT_METRICS_MARK_RUN,
+	STMT_METRICS_READ_STATUS,
+	STMT_METRICS_READ_COUNTERS,
+	STMT_METRICS_READ_DUE,
 	STMT_COUNT_
 };
 
@@ -230,6 +235,12 @@ enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result
 				  size_t count, ts_time_us now, struct db_finish_batch *b,
 				  struct ts_error *err);
 void db_finish_batch_cleanup(struct db_finish_batch *b);
+
+/* Adds what the attempts of `b` count (metrics.h: outcomes, fire
+ * lateness, webhook durations) to the counters, inside the caller's
+ * transaction, so a count exists exactly when its run row does. */
+enum ts_err db_metrics_count(struct ts_db *db, const struct db_finish_batch *b,
+			     struct ts_error *err);
 
 /* Writes `b` inside the caller's transaction; *applied counts the tasks
  * changed. */

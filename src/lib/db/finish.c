@@ -403,6 +403,8 @@ enum ts_err db_finish_batch_apply(struct ts_db *db, const struct db_finish_batch
 	if (rc == TS_OK && b->children)
 		rc = exec_json(db, STMT_FINISH_CHILDREN, sql_finish_children, b->children, NULL,
 			       "schedule next occurrences", err);
+	if (rc == TS_OK)
+		rc = db_metrics_count(db, b, err);
 	return rc;
 }
 
