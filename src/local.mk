@@ -7,7 +7,8 @@ DB_SOURCES = \
 	src/lib/db/conn.c src/lib/db/txn.c src/lib/db/bind.c \
 	src/lib/db/tasks.c src/lib/db/runs.c src/lib/db/keys.c src/lib/db/migrate.c \
 	src/lib/db/claim.c src/lib/db/finish.c src/lib/db/reap.c \
-	src/lib/db/metrics.c
+	src/lib/db/metrics.c \
+	src/lib/db/changes.c
 
 noinst_LIBRARIES += src/lib/libtasksched.a
 src_lib_libtasksched_a_SOURCES = \
@@ -17,7 +18,11 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/task.c src/lib/task.h \
 	src/lib/id.c src/lib/id.h \
 	src/lib/conf.c src/lib/conf.h \
+	src/lib/utf8.c src/lib/utf8.h \
+	src/lib/json_strict.c src/lib/json_strict.h \
 	src/lib/json.c src/lib/json.h \
+	src/lib/webhook_spec.c src/lib/webhook_spec.h \
+	src/lib/message_spec.c src/lib/message_spec.h \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
@@ -29,7 +34,10 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/netguard.c src/lib/netguard.h \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \
-	src/lib/token.c src/lib/token.h
+	src/lib/token.c src/lib/token.h \
+	src/lib/etag.c src/lib/etag.h \
+	src/lib/json_patch.c src/lib/json_patch.h \
+	src/lib/task_change.c src/lib/task_change.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
 	$(CRYPTO_CFLAGS)
 
@@ -46,6 +54,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/routes.c \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
+	src/api/handlers_changes.c \
 	src/api/handlers_health.c \
 	src/api/handlers_metrics.c
 
@@ -61,6 +70,7 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/004_pause.sql \
 	sql/005_metrics.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
@@ -70,7 +80,7 @@ dist_tasksschedconf_DATA = conf/tasksched.conf
 # libcurl is only linked where webhooks are fired, keeping the API small.
 noinst_LIBRARIES += src/lib/libwebhook.a
 src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h
-src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
+src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 
 sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \

@@ -119,6 +119,7 @@ bool ts_fcgi_accept(struct ts_fcgi *f, unsigned long max_body, struct ts_http_re
 	req->content_type = FCGX_GetParam("CONTENT_TYPE", f->req.envp);
 	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", f->req.envp);
 	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", f->req.envp);
+	req->if_match = FCGX_GetParam("HTTP_IF_MATCH", f->req.envp);
 	req->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->req.envp);
 	read_body(f, max_body, req);
 	return true;
@@ -145,6 +146,8 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 		FCGX_FPrintF(out, "Allow: %s\r\n", resp->allow);
 	if (resp->link[0])
 		FCGX_FPrintF(out, "Link: %s\r\n", resp->link);
+	if (resp->etag[0])
+		FCGX_FPrintF(out, "ETag: %s\r\n", resp->etag);
 	if (resp->replayed)
 		FCGX_FPrintF(out, "Idempotent-Replayed: true\r\n");
 	if (resp->retry_after)

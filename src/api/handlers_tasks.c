@@ -1,4 +1,5 @@
-/* handlers_tasks.c -- the /tasks resource: create, list, get, delete. */
+/* handlers_tasks.c -- the /tasks resource: create, list, get, delete,
+ * runs and retry. */
 #include "config.h"
 
 #include <stdio.h>
@@ -51,6 +52,21 @@ static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
 	return rc;
 }
 
+enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t len,
+				   struct ts_task *task, struct ts_error *err)
+{
+	struct ts_task_request treq;
+	enum ts_err rc = ts_json_parse_task_request(body, len, &treq, err);
+
+	if (rc)
+		return rc;
+	rc = ts_validate_task_request(&treq, task, err);
+	if (rc == TS_OK)
+		rc = check_target(api, task, err);
+	ts_task_request_cleanup(&treq);
+	return rc;
+}
+
 static void set_location(struct ts_http_response *resp, const char *id)
 {
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
@@ -60,13 +76,11 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 		     const char *param, struct ts_http_response *resp)
 {
 	struct ts_error err;
-	struct ts_task_request treq;
 	struct ts_task task;
 	bool replayed = false;
 
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	memset(&treq, 0, sizeof(treq));
 	if (req->body_too_large) {
 		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
 			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
@@ -89,9 +103,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 			     "Request body is empty; send a JSON object");
 		goto fail;
 	}
-	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
-	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
-	    check_target(api, &task, &err) != TS_OK ||
+	if (ts_tasks_validate_body(api, req->body, req->body_len, &task, &err) != TS_OK ||
 	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;
@@ -100,11 +112,11 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	resp->replayed = replayed;
 	set_location(resp, task.id);
 	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
+	ts_tasks_set_etag(resp, &task);
 	goto out;
 fail:
 	ts_http_error(resp, 0, &err);
 out:
-	ts_task_request_cleanup(&treq);
 	ts_task_cleanup(&task);
 }
 
@@ -200,6 +212,12 @@ static bool parse_task_id(const char *param, char id[TS_ID_TEXT_MAX],
 	return false;
 }
 
+bool ts_tasks_parse_id(const char *param, char id[TS_ID_TEXT_MAX],
+		       struct ts_http_response *resp)
+{
+	return parse_task_id(param, id, resp);
+}
+
 void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
 		  const char *param, struct ts_http_response *resp)
 {
@@ -211,12 +229,8 @@ void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
 		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	if (ts_db_task_get(api->db, api->tenant, id, &task, &err) != TS_OK) {
-		ts_http_error(resp, 0, &err);
-	} else {
-		resp->status = 200;
-		resp->body = ts_json_task_one(&task);
-	}
+	ts_tasks_respond(resp, ts_db_task_get(api->db, api->tenant, id, &task, &err), &err,
+			 &task);
 	ts_task_cleanup(&task);
 }
 
@@ -273,6 +287,7 @@ void ts_tasks_retry(struct ts_api *api, const struct ts_http_request *req,
 	} else {
 		resp->status = 200;
 		resp->body = ts_json_task_created(&task, "Task scheduled for another attempt");
+		ts_tasks_set_etag(resp, &task);
 	}
 	ts_task_cleanup(&task);
 }

@@ -13,8 +13,11 @@ static const struct ts_route routes[] = {
 	{ "GET", "/tasks", ts_tasks_list, false },
 	{ "GET", "/tasks/{id}", ts_tasks_get, false },
 	{ "DELETE", "/tasks/{id}", ts_tasks_delete, false },
+	{ "PATCH", "/tasks/{id}", ts_tasks_patch, false },
 	{ "GET", "/tasks/{id}/runs", ts_tasks_runs, false },
 	{ "POST", "/tasks/{id}/retry", ts_tasks_retry, false },
+	{ "POST", "/tasks/{id}/pause", ts_tasks_pause, false },
+	{ "POST", "/tasks/{id}/resume", ts_tasks_resume, false },
 	{ "GET", "/healthz", ts_health_get, true },
 	/* Open to addresses in metrics_allow only, which the handler checks. */
 	{ "GET", "/metrics", ts_metrics_get, true },

@@ -2,7 +2,6 @@
  * This is the only file that includes cJSON. */
 #include "config.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,182 +9,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "task.h"
 #include "json.h"
-
-bool ts_json_is_utf8(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + len;
-
-	while (p < end) {
-		unsigned c = *p;
-		size_t n;
-		unsigned min;
-
-		if (c == 0)
-			return false;
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3, min = 0x10000;
-		} else {
-			return false;
-		}
-		if ((size_t)(end - p) <= n)
-			return false;
-		unsigned cp = c & (0x3f >> n);
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong forms, UTF-16 surrogates and values past U+10FFFF. */
-		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
-
-/* A strict RFC 8259 recognizer, run before cJSON: cJSON accepts numbers
- * like 01 or -.5, control characters inside strings and other bytes as
- * white space, none of which is JSON (nor accepted by the database's
- * JSON_VALID). It also bounds the nesting before anything recurses deeply.
- * Each function returns the position after what it read, or NULL. */
-static const char *strict_value(const char *p, const char *end, int depth);
-
-static const char *strict_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static const char *strict_string(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
-			return p + 1;
-		if (c < 0x20)
-			return NULL;
-		if (c != '\\')
-			continue;
-		if (++p >= end)
-			return NULL;
-		if (*p == 'u') {
-			for (int i = 1; i <= 4; i++) {
-				if (p + i >= end || !isxdigit((unsigned char)p[i]))
-					return NULL;
-			}
-			p += 4;
-		} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
-			return NULL;
-		}
-	}
-	return NULL;
-}
-
-static const char *strict_number(const char *p, const char *end)
-{
-	if (p < end && *p == '-')
-		p++;
-	if (p >= end || !is_digit(*p))
-		return NULL;
-	if (*p == '0')
-		p++;
-	else
-		while (p < end && is_digit(*p))
-			p++;
-	if (p < end && *p == '.') {
-		if (++p >= end || !is_digit(*p))
-			return NULL;
-		while (p < end && is_digit(*p))
-			p++;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= end || !is_digit(*p))
-			return NULL;
-		while (p < end && is_digit(*p))
-			p++;
-	}
-	return p;
-}
-
-static const char *strict_container(const char *p, const char *end, int depth)
-{
-	bool object = *p == '{';
-	char close = object ? '}' : ']';
-
-	if (depth >= TS_JSON_MAX_DEPTH)
-		return NULL;
-	p = strict_ws(p + 1, end);
-	if (p < end && *p == close)
-		return p + 1;
-	for (;;) {
-		if (object) {
-			if (p >= end || *p != '"' || !(p = strict_string(p, end)))
-				return NULL;
-			p = strict_ws(p, end);
-			if (p >= end || *p != ':')
-				return NULL;
-			p = strict_ws(p + 1, end);
-		}
-		p = strict_value(p, end, depth + 1);
-		if (!p)
-			return NULL;
-		p = strict_ws(p, end);
-		if (p < end && *p == ',') {
-			p = strict_ws(p + 1, end);
-			continue;
-		}
-		return p < end && *p == close ? p + 1 : NULL;
-	}
-}
-
-static const char *strict_value(const char *p, const char *end, int depth)
-{
-	static const char *const words[] = { "true", "false", "null" };
-
-	if (p >= end)
-		return NULL;
-	if (*p == '{' || *p == '[')
-		return strict_container(p, end, depth);
-	if (*p == '"')
-		return strict_string(p, end);
-	if (*p == '-' || is_digit(*p))
-		return strict_number(p, end);
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		size_t n = strlen(words[i]);
-		if ((size_t)(end - p) >= n && memcmp(p, words[i], n) == 0)
-			return p + n;
-	}
-	return NULL;
-}
-
-/* True when the `len` bytes at `s` are one JSON value (RFC 8259) with
- * optional white space around it, nested at most TS_JSON_MAX_DEPTH deep. */
-static bool is_strict_json(const char *s, size_t len)
-{
-	const char *end = s + len;
-	const char *p = strict_value(strict_ws(s, end), end, 0);
-
-	return p && strict_ws(p, end) == end;
-}
+#include "json_strict.h"
+#include "task.h"
+#include "utf8.h"
 
 /* Copies the text of member `key` of the JSON object `text` exactly as the
  * client wrote it (cJSON would re-print numbers as doubles, changing
@@ -194,39 +21,18 @@ static bool is_strict_json(const char *s, size_t len)
  * memory. */
 static char *member_text(const char *text, size_t len, const char *key)
 {
-	size_t key_len = strlen(key);
-	const char *end = text + len;
-	const char *p = strict_ws(text, end);
+	const char *v;
+	size_t n;
+	char *out;
 
-	if (p >= end || *p != '{')
+	if (!ts_json_strict_member(text, len, key, &v, &n))
 		return NULL;
-	p = strict_ws(p + 1, end);
-	while (p < end && *p == '"') {
-		const char *k = p + 1;
-		p = strict_string(p, end);
-		if (!p)
-			return NULL;
-		bool match = (size_t)(p - 1 - k) == key_len && memcmp(k, key, key_len) == 0;
-		p = strict_ws(p, end);
-		if (p >= end || *p != ':')
-			return NULL;
-		const char *v = strict_ws(p + 1, end);
-		p = strict_value(v, end, 1);
-		if (!p)
-			return NULL;
-		if (match) {
-			char *out = malloc((size_t)(p - v) + 1);
-			if (out) {
-				memcpy(out, v, (size_t)(p - v));
-				out[p - v] = '\0';
-			}
-			return out;
-		}
-		p = strict_ws(p, end);
-		if (p < end && *p == ',')
-			p = strict_ws(p + 1, end);
+	out = malloc(n + 1);
+	if (out) {
+		memcpy(out, v, n);
+		out[n] = '\0';
 	}
-	return NULL;
+	return out;
 }
 
 /* The text of `item`, member `key` of the object `text`: as written when
@@ -287,12 +93,12 @@ static cJSON *parse_body(const char *body, size_t len, struct ts_error *err)
 {
 	cJSON *root;
 
-	if (!ts_json_is_utf8(body, len)) {
+	if (!ts_utf8_valid(body, len)) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
 			     "Request body is not valid UTF-8");
 		return NULL;
 	}
-	if (!is_strict_json(body, len)) {
+	if (!ts_json_strict_valid(body, len)) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
 			     "Request body is not valid JSON (RFC 8259), or is nested deeper "
 			     "than %d levels", TS_JSON_MAX_DEPTH);
@@ -371,26 +177,6 @@ out:
 	if (rc)
 		ts_task_request_cleanup(req);
 	return rc;
-}
-
-void ts_webhook_spec_cleanup(struct ts_webhook_spec *spec)
-{
-	if (!spec)
-		return;
-	free(spec->url);
-	free(spec->method);
-	for (size_t i = 0; i < spec->header_count; i++) {
-		free(spec->headers[i].name);
-		free(spec->headers[i].value);
-	}
-	free(spec->headers);
-	free(spec->data_json);
-	for (size_t i = 0; i < spec->query_count; i++) {
-		free(spec->query[i].name);
-		free(spec->query[i].value);
-	}
-	free(spec->query);
-	memset(spec, 0, sizeof(*spec));
 }
 
 /* The text a query parameter carries for a JSON value: strings as they
@@ -493,15 +279,6 @@ out:
 	if (rc)
 		ts_webhook_spec_cleanup(spec);
 	return rc;
-}
-
-void ts_message_spec_cleanup(struct ts_message_spec *spec)
-{
-	if (!spec)
-		return;
-	free(spec->recipient);
-	free(spec->message);
-	memset(spec, 0, sizeof(*spec));
 }
 
 enum ts_err ts_json_parse_message(const char *payload_json, struct ts_message_spec *spec,

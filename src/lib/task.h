@@ -17,14 +17,16 @@
 
 /* The lifecycle (docs/design.md draws it):
  * scheduled -> running -> completed | failed, and running -> scheduled
- * again when an attempt is to be retried or its executor's lease expired. */
+ * again when an attempt is to be retried or its executor's lease expired;
+ * scheduled <-> paused by the API (a paused task is never claimed). */
 enum ts_task_status {
 	TS_STATUS_SCHEDULED = 0,
 	TS_STATUS_RUNNING,
 	TS_STATUS_COMPLETED,
 	TS_STATUS_FAILED,
+	TS_STATUS_PAUSED,
 };
-#define TS_STATUS_COUNT 4
+#define TS_STATUS_COUNT 5
 
 enum ts_action {
 	TS_ACTION_WEBHOOK = 0,
@@ -98,7 +100,7 @@ bool ts_action_parse(const char *name, enum ts_action *out);
 /* "succeeded", "failed", "retry" or "lost". */
 const char *ts_run_outcome_name(enum ts_run_outcome o);
 
-/* "scheduled, running, completed, failed": for error messages. */
+/* "scheduled, running, completed, failed, paused": for error messages. */
 const char *ts_task_status_list(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json.h"
 #include "validate.h"
 
 static enum ts_err missing(struct ts_error *err, const char *field)

@@ -2,9 +2,13 @@
 #ifndef TS_VALIDATE_H
 #define TS_VALIDATE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "errors.h"
-#include "json.h"
+#include "message_spec.h"
 #include "task.h"
+#include "webhook_spec.h"
 
 #define TS_URL_MAX 2048
 #define TS_WEBHOOK_HEADERS_MAX 64
@@ -12,6 +16,8 @@
 #define TS_HEADER_VALUE_MAX 8192
 #define TS_TIMEOUT_MS_MAX 3600000
 #define TS_RECIPIENT_MAX 255
+
+struct ts_task_request;      /* json.h */
 
 /* Checks a parsed POST /tasks body and fills `task` (initialized by the
  * caller) with the action, a copy of the payload, run_at, recurrence,

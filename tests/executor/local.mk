@@ -18,7 +18,8 @@ executor_tests = \
 	tests/executor/executor-lease.test \
 	tests/executor/executor-recurrence.test \
 	tests/executor/executor-precision.test \
-	tests/executor/executor-systemd.test
+	tests/executor/executor-systemd.test \
+	tests/executor/executor-pause.test
 
 TESTS += $(executor_tests)
 

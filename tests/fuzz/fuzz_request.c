@@ -6,7 +6,7 @@
  *
  * The input is the request body. Besides crashes and leaks it aborts on a
  * broken invariant:
- * - ts_json_is_utf8 disagrees with an independent table-driven check
+ * - ts_utf8_valid disagrees with an independent table-driven check
  *   (Unicode 15, table 3-7, without NUL);
  * - a failed parse leaves fields set, or an error without a code;
  * - an accepted body is not UTF-8, or its payload is not a JSON object;
@@ -38,6 +38,7 @@
 #include "netguard.h"
 #include "task.h"
 #include "tstime.h"
+#include "utf8.h"
 #include "validate.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -58,7 +59,7 @@ static void fail(const char *what, const char *detail)
 }
 
 /* Well-formed UTF-8 without NUL, after the Unicode standard's table 3-7 of
- * byte ranges: written apart from ts_json_is_utf8 on purpose. */
+ * byte ranges: written apart from ts_utf8_valid on purpose. */
 static bool oracle_utf8(const uint8_t *s, size_t len)
 {
 	size_t i = 0;
@@ -423,10 +424,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!unterminated)
 		body[size] = '\0';
 
-	bool utf8 = ts_json_is_utf8(body, size);
+	bool utf8 = ts_utf8_valid(body, size);
 	if (utf8 != oracle_utf8(data, size))
-		fail(utf8 ? "ts_json_is_utf8 accepts ill-formed UTF-8"
-			  : "ts_json_is_utf8 rejects well-formed UTF-8", NULL);
+		fail(utf8 ? "ts_utf8_valid accepts ill-formed UTF-8"
+			  : "ts_utf8_valid rejects well-formed UTF-8", NULL);
 
 	ts_error_clear(&err);
 	if (ts_json_parse_task_request(body, size, &req, &err) != TS_OK) {

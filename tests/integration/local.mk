@@ -12,7 +12,8 @@ integration_tests = \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
-	tests/integration/metrics.test
+	tests/integration/metrics.test \
+	tests/integration/changes.test
 
 TESTS += $(integration_tests)
 

@@ -16,7 +16,10 @@ unit_tests = \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
 	tests/unit/test_finish_plan \
-	tests/unit/test_metrics
+	tests/unit/test_metrics \
+	tests/unit/test_json_patch \
+	tests/unit/test_task_change \
+	tests/unit/test_etag
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -80,5 +83,17 @@ tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_CFLAGS = $(unit_cflags)
 tests_unit_test_metrics_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_patch_SOURCES = tests/unit/test_json_patch.c
+tests_unit_test_json_patch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_patch_LDADD = $(unit_ldadd)
+
+tests_unit_test_task_change_SOURCES = tests/unit/test_task_change.c
+tests_unit_test_task_change_CFLAGS = $(unit_cflags)
+tests_unit_test_task_change_LDADD = $(unit_ldadd)
+
+tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
+tests_unit_test_etag_CFLAGS = $(unit_cflags)
+tests_unit_test_etag_LDADD = $(unit_ldadd)
 
 endif

@@ -13,13 +13,14 @@
 #include "json.h"
 #include "task.h"
 #include "tstime.h"
+#include "utf8.h"
 #include "validate.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
 static bool utf8(const char *s, size_t len)
 {
-	return ts_json_is_utf8(s, len);
+	return ts_utf8_valid(s, len);
 }
 
 /* Parses a NUL-terminated request body. */

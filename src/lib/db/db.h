@@ -82,6 +82,25 @@ enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id
 enum ts_err ts_db_task_retry(struct ts_db *db, const char *tenant, const char *id,
 			     struct ts_task *task, struct ts_error *err);
 
+/* A change to one task, decided while its row is locked: `task` holds the
+ * task as stored; the function changes it in place and sets *changed when
+ * there is something to write, or fails (nothing is written then). It may
+ * run more than once (see ts_db_task_change), on a fresh read each time,
+ * so it changes nothing outside `task` and *changed. */
+typedef enum ts_err ts_db_change_fn(struct ts_task *task, bool *changed, void *ctx,
+				    struct ts_error *err);
+
+/* Changes task `id` of `tenant` in one transaction: locks its row (SELECT
+ * ... FOR UPDATE, so no claim slips in), lets `change` decide, and when it
+ * changed something writes payload, run_at, status, recurrence,
+ * anchor_day and max_attempts, moves updated_at on (strictly) and due_at
+ * to run_at when run_at moved. `task` (initialized by the caller; clean it
+ * up either way) receives the task as it then is. TS_ERR_NOT_FOUND when
+ * unknown; otherwise the change's own failure, with nothing written. */
+enum ts_err ts_db_task_change(struct ts_db *db, const char *tenant, const char *id,
+			      ts_db_change_fn *change, void *ctx, struct ts_task *task,
+			      struct ts_error *err);
+
 /* --- the executor's side --- */
 
 /* Claims up to `limit` tasks that are due (status scheduled, due_at <=

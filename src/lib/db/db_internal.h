@@ -45,6 +45,8 @@ enum db_stmt_id {
 	STMT_METRICS_READ_STATUS,
 	STMT_METRICS_READ_COUNTERS,
 	STMT_METRICS_READ_DUE,
+	STMT_CHANGE_LOCK,
+	STMT_CHANGE_UPDATE,
 	STMT_COUNT_
 };
 
@@ -195,6 +197,14 @@ struct db_task_row {
 enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql,
 			   unsigned limit, struct ts_task **tasks, size_t *count,
 			   const char *what, struct ts_error *err);
+
+/* Reads task `id` of `tenant` with the statement `sid` ("SELECT "
+ * DB_TASK_COLUMNS ... WHERE id = ? AND tenant = ?", perhaps FOR UPDATE)
+ * into `task` (initialized by the caller). TS_ERR_NOT_FOUND when there is
+ * no such task. */
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err);
 
 /* Binds `row` as the result of `stmt`. */
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,

@@ -160,15 +160,16 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const c
 	return rc;
 }
 
-static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
-			    struct ts_task *task, struct ts_error *err)
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err)
 {
 	MYSQL_BIND in[2];
 	unsigned long in_len[2];
 	struct db_task_row row;
 	bool done;
 	MYSQL_STMT *stmt;
-	enum ts_err rc = db_stmt(db, STMT_TASK_GET, sql_task_get, &stmt, err);
+	enum ts_err rc = db_stmt(db, sid, sql, &stmt, err);
 
 	if (rc)
 		return rc;
@@ -185,6 +186,12 @@ static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id
 	if (db->conn)
 		mysql_stmt_free_result(stmt);
 	return rc;
+}
+
+static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_task *task, struct ts_error *err)
+{
+	return db_task_read(db, STMT_TASK_GET, sql_task_get, tenant, id, task, err);
 }
 
 /* The arguments of the calls on one task, for db_run(). */
