@@ -422,6 +422,13 @@ ts_apache_start() {
 	mkdir -p "$dir/htdocs" "$dir/apache-run" || return 1
 	dir=$(cd "$dir" && pwd) || return 1
 	ui=$(ts_ui_dir "$snippet")
+	# Its workers must read the dashboard's files: a source tree in a
+	# private home directory gets a readable copy.
+	if [[ $(id -u) == 0 ]] && id www-data >/dev/null 2>&1 &&
+		! runuser -u www-data -- test -r "$ui/index.html" 2>/dev/null; then
+		rm -rf "$dir/ui" && cp -R "$ui" "$dir/ui" && chmod -R a+rX "$dir/ui" || return 1
+		ui=$dir/ui
+	fi
 	sed -e "s|/run/tasksched/api.sock|$sock|g" -e "s|/usr/share/tasksched/ui|$ui|g" \
 		"$snippet" >"$dir/tasksched-apache.conf" || return 1
 	if [[ $(id -u) == 0 ]]; then

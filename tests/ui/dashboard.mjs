@@ -192,9 +192,12 @@ try {
 	ok(charts === 2 || /No charts: .*(metrics|403|404)/.test(chartNote),
 		'overview: the last hour is charted, or the page says why not', chartNote.slice(0, 200));
 	if (charts === 2) {
-		// A second sample makes the rates drawable.
+		// A second sample makes the rates drawable: a point per outcome.
 		await page.click('#refresh');
-		await waitHeading(/Overview/);
+		await page.waitForFunction(() => document.querySelectorAll('#charts svg.chart')[1] &&
+			document.querySelectorAll('#charts svg.chart')[1].querySelectorAll('circle').length >= 4, { timeout: 10000 })
+			.then(() => ok(true, 'overview: the throughput chart draws a rate from two /metrics samples'))
+			.catch(() => ok(false, 'overview: the throughput chart draws a rate from two /metrics samples'));
 	}
 	await shots('overview');
 
@@ -228,7 +231,10 @@ try {
 	const allRows = await page.$$eval('table.tasks tbody tr', (r) => r.length);
 	const allApi = await api('GET', '/tasks?limit=25');
 	ok(allRows === allApi.body.tasks.length, `list: one row per task (${allApi.body.tasks.length})`, { rows: allRows });
+	// Choosing is not yet going (arrow keys in a closed select would
+	// otherwise load a page per key): "Show" applies the filter.
 	await page.select('#status', 'failed');
+	await page.click('form.filter button[type=submit]');
 	await waitHeading(/Tasks: failed/);
 	const failedRows = await page.$$eval('table.tasks tbody tr', (r) => r.length);
 	ok(String(failedRows) === want.failed, `list: the status filter shows the ${want.failed} failed tasks`, { rows: failedRows });

@@ -7,12 +7,21 @@ import { h, svg } from './dom.js';
 const HEIGHT = 200;
 const PAD = { left: 52, right: 12, top: 12, bottom: 28 };
 
-// A round upper bound for the y axis (1, 2, 5 times a power of ten).
+// The y axis has four steps of a round size (1, 2, 2.5 or 5 times a power
+// of ten), so that every tick reads plainly.
 function niceMax(v) {
 	if (!(v > 0)) return 1;
-	const p = 10 ** Math.floor(Math.log10(v));
-	for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
-	return 10 * p;
+	const step = v / 4;
+	const p = 10 ** Math.floor(Math.log10(step));
+	for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= step) return 4 * m * p;
+	return 40 * p;
+}
+
+// Time ticks: about five over the window, on whole minutes.
+function timeStep(windowMs) {
+	const min = 60 * 1000;
+	for (const m of [1, 2, 5, 10, 15, 30]) if (windowMs / (m * min) <= 6) return m * min;
+	return 60 * min;
 }
 
 function hhmm(t) {
@@ -53,7 +62,7 @@ export function lineChart(opts) {
 		root.append(svg('line', { class: 'grid', x1: PAD.left, x2: width - PAD.right, y1: y(v), y2: y(v) }));
 		root.append(svg('text', { class: 'tick', x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, opts.fmt(v)));
 	}
-	const step = 15 * 60 * 1000;
+	const step = timeStep(opts.to - opts.from);
 	for (let t = Math.ceil(opts.from / step) * step; t <= opts.to; t += step) {
 		root.append(svg('line', { class: 'grid', x1: x(t), x2: x(t), y1: PAD.top, y2: PAD.top + plotH }));
 		root.append(svg('text', { class: 'tick', x: x(t), y: HEIGHT - 8, 'text-anchor': 'middle' }, hhmm(t)));

@@ -63,6 +63,19 @@ export function fmtDuration(sec) {
 	return neg ? `-${out}` : out;
 }
 
+// The same, shorter, for a big number on a card: "2m 45s", "1h 3m".
+export function fmtDurationShort(sec) {
+	if (!(sec >= 60)) return fmtDuration(sec);
+	if (sec < 3600) return `${Math.floor(sec / 60)}m ${Math.round(sec % 60)}s`;
+	if (sec < 86400) return `${Math.floor(sec / 3600)}h ${Math.floor((sec % 3600) / 60)}m`;
+	return `${Math.floor(sec / 86400)}d ${Math.floor((sec % 86400) / 3600)}h`;
+}
+
+// A number with at most three significant digits: 0.25, 1.5, 120.
+export function fmtNumber(v) {
+	return String(Number(v.toPrecision(3)));
+}
+
 // "in 5 min" / "3 min ago" for a time relative to now.
 export function fmtRelative(iso) {
 	const t = Date.parse(iso);

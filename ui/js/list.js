@@ -51,16 +51,12 @@ export async function renderList(section, params, ctx) {
 		ev.preventDefault();
 		ctx.go(listHash(select.value, Number(limitSel.value), ''));
 	});
-	// Choosing a status shows it at once; the button is for keyboards and
-	// browsers that do not fire change while the list is open.
-	select.addEventListener('change', () => ctx.go(listHash(select.value, Number(limitSel.value), '')));
-	limitSel.addEventListener('change', () => ctx.go(listHash(select.value, Number(limitSel.value), '')));
 
 	const head = h('div', { class: 'title-row' },
 		h('h1', { tabindex: '-1' }, status ? `Tasks: ${status}` : 'Tasks'),
 		h('div', { class: 'actions' },
 			h('a', { class: 'button primary', href: '#/new' }, 'New task'),
-			status === 'failed' ? redriveButton(ctx, (m) => ctx.go(listHash(status, limit, ''), m.text, m.kind)) : null));
+			status === 'failed' ? redriveButton((m) => ctx.go(listHash(status, limit, ''), m.text, m.kind)) : null));
 	if (!r.ok) {
 		section.replaceChildren(head, filter, h('p', { class: 'error', role: 'alert' }, r.error));
 		return;

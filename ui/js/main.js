@@ -27,10 +27,25 @@ function parseHash() {
 	return { path, params: new URLSearchParams(query) };
 }
 
+// go -- show HASH, then MESSAGE in the flash: the hashchange handler clears
+// the flash, so the message is set after it ran.
+function go(hash, message, kind) {
+	if (location.hash === hash) {
+		route().then(() => message && flash(message, kind));
+		return;
+	}
+	const once = () => {
+		window.removeEventListener('hashchange', once);
+		setTimeout(() => message && flash(message, kind), 0);
+	};
+	window.addEventListener('hashchange', once);
+	location.hash = hash;
+}
+
 // Each view draws into a fresh <section> and gets the tools to move on.
 const ctx = {
 	flash,
-	go: null, // below: it needs route()
+	go,
 	refresh() {
 		route();
 	},
@@ -140,29 +155,12 @@ async function route() {
 signout.addEventListener('click', () => {
 	forgetKey();
 	sessionStorage.clear();
-	flash('The key is forgotten in this tab.');
-	location.hash = '#/';
-	showLogin();
+	go('#/', 'The API key is forgotten in this tab.', 'ok');
 });
 
 window.addEventListener('hashchange', () => {
 	flash('');
 	route();
 });
-
-// Views keep their flash across the navigation they cause: ctx.go after a
-// successful action sets the message first, hashchange would clear it.
-ctx.go = (hash, message, kind) => {
-	if (location.hash === hash) {
-		route().then(() => message && flash(message, kind));
-		return;
-	}
-	const once = () => {
-		window.removeEventListener('hashchange', once);
-		setTimeout(() => message && flash(message, kind), 0);
-	};
-	window.addEventListener('hashchange', once);
-	location.hash = hash;
-};
 
 route();

@@ -1,15 +1,16 @@
 // overview.js -- the first page: tasks by status, the backlog and its oldest
-// wait, and charts of fire lateness and throughput over the last hour drawn
-// from /metrics samples the page takes while it is open.
+// wait, and charts of fire lateness and throughput over the last hour, all
+// drawn from the /metrics samples the page takes while it is open.
 
 import { missingRoute, request } from './api.js';
-import { fmtDuration, h, statusBadge } from './dom.js';
+import { fmtDuration, fmtDurationShort, fmtNumber, h, statusBadge } from './dom.js';
 import { lineChart } from './chart.js';
 import { SAMPLE_MS, addSample, fetchSample, lateness, loadSamples, reviveSamples, throughput } from './metrics.js';
 
 export const STATUSES = ['scheduled', 'paused', 'running', 'completed', 'failed'];
 const PAGE = 1000;
 const HOUR_MS = 60 * 60 * 1000;
+const WINDOW_MIN_MS = 10 * 60 * 1000;
 
 let timer = null;
 let samples = null;
@@ -31,7 +32,10 @@ function startSampling() {
 	timer = setInterval(async () => {
 		try {
 			await takeSample();
-			if (view && view.isConnected) drawMetricsParts(view);
+			if (view && view.isConnected) {
+				await drawStats(view);
+				drawMetricsParts(view);
+			}
 		} catch (e) {
 			// A refused key shows up at the next navigation.
 		}
@@ -92,7 +96,7 @@ function statCards(data, source) {
 				h('span', { class: 'stat-n', 'data-count': 'due' }, num(data.due)),
 				h('span', { class: 'stat-l' }, 'due now, waiting')),
 			h('li', { class: 'stat' },
-				h('span', { class: 'stat-n', 'data-count': 'oldest' }, data.oldest > 0 ? fmtDuration(data.oldest) : 'none'),
+				h('span', { class: 'stat-n', 'data-count': 'oldest' }, data.oldest > 0 ? fmtDurationShort(data.oldest) : 'none'),
 				h('span', { class: 'stat-l' }, 'oldest wait'))),
 		h('p', { class: 'muted source' }, source),
 	];
@@ -114,9 +118,12 @@ function drawMetricsParts(section) {
 		return;
 	}
 	const to = Date.now();
-	const from = to - HOUR_MS;
 	const first = samples.length ? samples[0].t : to;
-	const since = first > from + SAMPLE_MS ? `sampled every ${SAMPLE_MS / 1000} s since ${new Date(first).toISOString().slice(11, 16)} UTC, while this page is open` : `sampled every ${SAMPLE_MS / 1000} s`;
+	// The window is the last hour, or less while the samples cover less
+	// (ten minutes at least), so that a fresh page's points are not all
+	// squeezed against the right edge.
+	const from = Math.max(to - HOUR_MS, Math.min(first, to - WINDOW_MIN_MS));
+	const since = first > to - HOUR_MS + SAMPLE_MS ? `sampled every ${SAMPLE_MS / 1000} s since ${new Date(first).toISOString().slice(11, 16)} UTC, while this page is open` : `sampled every ${SAMPLE_MS / 1000} s`;
 	const tp = throughput(samples);
 	const late = lateness(samples);
 	const width = chartWidth(section);
@@ -134,7 +141,7 @@ function drawMetricsParts(section) {
 			}),
 			lineChart({
 				title: 'Throughput', caption: 'runs per minute by outcome',
-				width, from, to, gapMs, fmt: (v) => (v >= 10 ? v.toFixed(0) : v.toFixed(1)),
+				width, from, to, gapMs, fmt: fmtNumber,
 				series: [
 					{ name: 'succeeded', cls: 's1', points: tp.succeeded },
 					{ name: 'retry', cls: 's3', points: tp.retry },
@@ -160,7 +167,7 @@ export async function redriveAll() {
 	return { kind: 'ok', text: total === 1 ? 'Redrove 1 failed task.' : `Redrove ${total} failed tasks.` };
 }
 
-export function redriveButton(ctx, after) {
+export function redriveButton(after) {
 	return h('button', {
 		type: 'button', id: 'redrive-all',
 		onclick: async (ev) => {
@@ -173,26 +180,36 @@ export function redriveButton(ctx, after) {
 	}, 'Redrive all failed');
 }
 
-export async function renderOverview(section, params, ctx) {
-	startSampling();
-	await takeSample();
+// The counts and the backlog, from the latest sample, else from the task
+// list (only while the tab is seen: it costs a page of tasks per status).
+async function drawStats(section) {
+	const box = section.querySelector('#stats');
 	let data;
 	let source;
 	if (lastMetrics.sample) {
 		data = countsFromMetrics(lastMetrics.sample);
 		source = 'From /metrics: every tenant’s tasks.';
 	} else {
+		if (box.childElementCount && document.visibilityState === 'hidden') return;
 		data = await countsFromApi();
 		source = 'From the task list of this key’s tenant (metrics not readable; see below).';
 	}
+	box.replaceChildren(...statCards(data, source));
+}
+
+export async function renderOverview(section, params, ctx) {
+	startSampling();
+	await takeSample();
+	const stats = h('div', { id: 'stats' });
 	section.replaceChildren(
 		h('div', { class: 'title-row' },
 			h('h1', { tabindex: '-1' }, 'Overview'),
 			h('div', { class: 'actions' },
 				h('button', { type: 'button', id: 'refresh', onclick: () => ctx.refresh() }, 'Refresh'),
-				redriveButton(ctx, (m) => ctx.go('#/', m.text, m.kind)))),
-		...statCards(data, source),
+				redriveButton((m) => ctx.go('#/', m.text, m.kind)))),
+		stats,
 		h('div', { id: 'charts' }));
+	await drawStats(section);
 	view = section;
 	drawMetricsParts(section);
 }
