@@ -259,14 +259,27 @@ try {
 	await page.click('a[href="#/new"]');
 	await waitHeading(/New task/);
 	await page.click('input[name=action][value=message]');
+	// A day ahead: the task must not fall due while the test pauses it.
+	const tomorrow = new Date(Date.now() + 86400 * 1000).toISOString().slice(0, 19);
+	await page.$eval('#run_at', (e, v) => {
+		e.value = v;
+		e.dispatchEvent(new Event('input', { bubbles: true }));
+		e.dispatchEvent(new Event('change', { bubbles: true }));
+	}, tomorrow);
 	await page.type('#recipient', 'ops-team');
 	await page.type('#message', 'created by the browser test');
 	await page.select('#repeat', 'daily');
 	await page.waitForFunction(() => !/Runs once/.test(document.getElementById('preview').textContent), { timeout: 10000 });
 	const previewText = await page.$eval('#preview', (e) => e.textContent);
 	const hasPreview = await hasRoute('GET', '/schedules/preview?recurrence=daily&run_at=2030-01-01T00:00:00Z');
-	if (hasPreview) ok(/Fires at/.test(previewText), 'create: the schedule preview lists the instants', previewText);
-	else ok(/First run at .*not available/.test(previewText), 'create: without the preview route, the form shows the plain run_at', previewText);
+	if (hasPreview) {
+		ok(/Fires at/.test(previewText), 'create: the schedule preview lists the instants', previewText);
+		// A zone: the preview shows each instant's local time too.
+		await page.type('#timezone', 'Europe/Berlin');
+		await page.waitForFunction(() => /local .*\+0[12]:00/.test(document.getElementById('preview').textContent), { timeout: 10000 })
+			.then(() => ok(true, 'create: with a time zone, the preview shows local times'))
+			.catch(async () => ok(false, 'create: with a time zone, the preview shows local times', await page.$eval('#preview', (e) => e.textContent)));
+	} else ok(/First run at .*not available/.test(previewText), 'create: without the preview route, the form shows the plain run_at', previewText);
 	await shots('create');
 	// A field the API rejects is shown at that field.
 	await page.click('input[name=action][value=webhook]');
@@ -286,6 +299,9 @@ try {
 	ok(created.status === 200 && created.body.task.payload.recipient === 'ops-team' && created.body.task.recurrence === 'daily',
 		'create: the task is stored as entered', created.body);
 	ok(/Task scheduled/.test(await flashText()), 'create: the page says the task was scheduled');
+	const nextShown = await page.$$eval('ol.occurrences li', (li) => li.length);
+	if (hasPreview) ok(nextShown >= 2, 'detail: the next occurrences of the series are listed', { nextShown });
+	else ok(/Next run at .*then daily/.test(await page.$eval('main', (e) => e.textContent)), 'detail: without the preview, the next run_at is shown');
 	await shots('detail');
 
 	await page.click('a[data-nav=tasks]');
@@ -305,11 +321,13 @@ try {
 	if (canPause) {
 		ok(await waitFlash(/Paused/), 'pause: the page confirms');
 		await page.waitForSelector('#resume');
-		ok((await api('GET', `/tasks/${newId}`)).body.task.status === 'paused', 'pause: the task is paused');
+		const paused = (await api('GET', `/tasks/${newId}`)).body.task;
+		ok(paused.status === 'paused', 'pause: the task is paused', { status: paused.status });
 		await shots('detail-paused');
 		await page.click('#resume');
 		ok(await waitFlash(/Resumed/), 'resume: the page confirms');
-		ok((await api('GET', `/tasks/${newId}`)).body.task.status === 'scheduled', 'resume: the task is scheduled again');
+		const resumed = (await api('GET', `/tasks/${newId}`)).body.task;
+		ok(resumed.status === 'scheduled', 'resume: the task is scheduled again', { status: resumed.status, run_at: resumed.run_at });
 	} else {
 		ok(await waitFlash(/cannot pause tasks yet/), 'pause: a server without the route gets a plain message', await flashText());
 	}

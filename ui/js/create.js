@@ -161,7 +161,7 @@ export async function renderCreate(section, params, ctx) {
 		} else {
 			preview.replaceChildren(h('p', null, 'Fires at:'), h('ol', { class: 'occurrences' },
 				r.occurrences.map((o) => h('li', null, fmtTime(o.at),
-					o.local && !o.local.endsWith('Z') ? h('span', { class: 'muted' }, ` (${o.local})`) : null,
+					o.local && !/(Z|[+-]00:00)$/.test(o.local) ? h('span', { class: 'muted' }, ` (local ${o.local.replace('T', ' ')})`) : null,
 					o.dst ? h('span', { class: 'badge' }, o.dst) : null))));
 		}
 	};

@@ -43,7 +43,7 @@ async function occurrences(task) {
 	const items = list.occurrences.filter((o) => Date.parse(o.at) <= ends);
 	if (!items.length) return h('p', null, 'None: the series has ended.');
 	return h('ol', { class: 'occurrences' }, items.map((o) => h('li', null, timeEl(o.at),
-		o.local && !o.local.endsWith('Z') ? h('span', { class: 'muted' }, ` local ${o.local}`) : null,
+		o.local && !/(Z|[+-]00:00)$/.test(o.local) ? h('span', { class: 'muted' }, ` (local ${o.local.replace('T', ' ')})`) : null,
 		o.dst ? h('span', { class: 'badge' }, o.dst) : null)));
 }
 
