@@ -325,7 +325,8 @@ try {
 		ok(paused.status === 'paused', 'pause: the task is paused', { status: paused.status });
 		await shots('detail-paused');
 		await page.click('#resume');
-		ok(await waitFlash(/Resumed/), 'resume: the page confirms');
+		// Anchored: the pause message ("... until resumed.") also matches /resumed/i.
+		ok(await waitFlash(/^\s*Resumed\./), 'resume: the page confirms');
 		const resumed = (await api('GET', `/tasks/${newId}`)).body.task;
 		ok(resumed.status === 'scheduled', 'resume: the task is scheduled again', { status: resumed.status, run_at: resumed.run_at });
 	} else {
