@@ -70,6 +70,8 @@ src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
 sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/executor.c src/executor/executor.h \
+	src/executor/action.h src/executor/actions.c \
+	src/executor/action_webhook.c src/executor/action_message.c \
 	src/executor/job.c src/executor/job.h \
 	src/executor/recorder.c src/executor/recorder.h \
 	src/executor/timers.c src/executor/timers.h

@@ -30,6 +30,8 @@ enum ts_action {
 	TS_ACTION_WEBHOOK = 0,
 	TS_ACTION_MESSAGE,
 };
+/* One more than the last action. */
+#define TS_ACTION_COUNT (TS_ACTION_MESSAGE + 1)
 
 /* How one attempt of a task ended. */
 enum ts_run_outcome {
