@@ -137,6 +137,7 @@ struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error 
 	struct ts_webhook_options wopts = {
 		.user_agent = ua, .guard = &ex->guard,
 		.signing_secret = conf->webhook_signing_secret,
+		.signature_scheme = conf->webhook_signature_scheme,
 	};
 	if (ts_netguard_parse(&ex->guard, conf->webhook_allow, err) != TS_OK ||
 	    ts_db_new(conf, &ex->db, err) != TS_OK ||

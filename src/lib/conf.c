@@ -10,15 +10,16 @@
 #include <string.h>
 
 #include "conf.h"
+#include "sign.h"
 
-enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH };
+enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH, CONF_CHOICE };
 
 /* The table of keys: where each one lives in struct ts_conf and its range. */
 static const struct conf_key {
 	const char *name;
 	enum conf_kind kind;
 	size_t offset;
-	unsigned long min, max;
+	unsigned long min, max;       /* CONF_CHOICE: max is the field's size */
 } conf_keys[] = {
 #define STR(k) { #k, CONF_STR, offsetof(struct ts_conf, k), 0, 0 }
 #define UINT(k, lo, hi) { #k, CONF_UINT, offsetof(struct ts_conf, k), lo, hi }
@@ -45,6 +46,8 @@ static const struct conf_key {
 	STR(webhook_allow),
 	STR(webhook_signing_secret),
 	STR(webhook_signing_secret_file),
+	{ "webhook_signature_scheme", CONF_CHOICE, offsetof(struct ts_conf, webhook_signature_scheme),
+	  0, sizeof(((struct ts_conf *)0)->webhook_signature_scheme) },
 	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
 #undef STR
 #undef UINT
@@ -71,6 +74,8 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->retry_cap_ms = 300000;
 	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
 	snprintf(conf->auth, sizeof(conf->auth), "required");
+	snprintf(conf->webhook_signature_scheme, sizeof(conf->webhook_signature_scheme),
+		 "tasksched");
 }
 
 const char *ts_conf_choose_path(const char *cli_path)
@@ -83,6 +88,40 @@ const char *ts_conf_choose_path(const char *cli_path)
 	if (env && *env)
 		return env;
 	return TS_CONF_DEFAULT_PATH;
+}
+
+/* The values each CONF_CHOICE key allows, NULL-terminated. */
+static const struct {
+	const char *key;
+	const char *values[4];
+} conf_choices[] = {
+	{ "webhook_signature_scheme", { "tasksched", "standard", "both", NULL } },
+};
+
+/* A value out of a fixed list (conf_choices). */
+static enum ts_err set_choice(const struct conf_key *k, char *field, const char *value,
+			      struct ts_error *err)
+{
+	const char *const *values = NULL;
+	char allowed[128] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < sizeof(conf_choices) / sizeof(conf_choices[0]); i++) {
+		if (strcmp(conf_choices[i].key, k->name) == 0)
+			values = conf_choices[i].values;
+	}
+	for (const char *const *c = values; c && *c; c++) {
+		if (strcmp(*c, value) == 0) {
+			snprintf(field, k->max, "%s", value);
+			return TS_OK;
+		}
+		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
+					 c == values ? "" : ", ", *c);
+		if (used >= sizeof(allowed))
+			used = sizeof(allowed) - 1;
+	}
+	return ts_error_set(err, TS_ERR_INVALID, "invalid_value", k->name,
+			    "'%s' must be one of: %s", k->name, allowed);
 }
 
 enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value,
@@ -114,6 +153,8 @@ enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value
 					    "'%s' must be required or loopback-off", key);
 		snprintf(field, sizeof(((struct ts_conf *)0)->auth), "%s", value);
 		return TS_OK;
+	case CONF_CHOICE:
+		return set_choice(k, field, value, err);
 	case CONF_LOG_LEVEL:
 		if (ts_log_level_parse(value, (enum ts_log_level *)(void *)field) != 0)
 			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
@@ -190,6 +231,34 @@ static enum ts_err read_secret_file(const char *key, const char *path, char *out
 	return rc;
 }
 
+/* With the Standard Webhooks scheme the signing secret is one or more
+ * "whsec_<base64>" secrets separated by white space (several while one is
+ * being rotated): each must decode. */
+static enum ts_err check_standard_secrets(const struct ts_conf *conf, struct ts_error *err)
+{
+	const char *p = conf->webhook_signing_secret;
+	struct ts_sign_key key;
+	struct ts_error kerr;
+
+	if (strcmp(conf->webhook_signature_scheme, "tasksched") == 0)
+		return TS_OK;
+	if (!*p)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_signing_secret",
+				    "webhook_signature_scheme = %s needs a webhook_signing_secret "
+				    "(or _file) of the form whsec_<base64>",
+				    conf->webhook_signature_scheme);
+	while (*(p += strspn(p, " \t"))) {
+		size_t n = strcspn(p, " \t");
+		ts_error_clear(&kerr);
+		if (ts_sign_standard_key(p, n, &key, &kerr) != TS_OK)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value",
+					    "webhook_signing_secret", "webhook_signing_secret: %s",
+					    kerr.message);
+		p += n;
+	}
+	return TS_OK;
+}
+
 enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err)
 {
 	char line[TS_CONF_STR_MAX + 1024];
@@ -243,6 +312,8 @@ enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error
 				      conf->webhook_signing_secret_file,
 				      conf->webhook_signing_secret,
 				      sizeof(conf->webhook_signing_secret), err);
+	if (rc == TS_OK)
+		rc = check_standard_secrets(conf, err);
 out:
 	fclose(f);
 	return rc;

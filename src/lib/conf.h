@@ -42,6 +42,7 @@ struct ts_conf {
 	char webhook_allow[TS_CONF_STR_MAX];          /* CIDRs and host names */
 	char webhook_signing_secret[TS_CONF_STR_MAX];
 	char webhook_signing_secret_file[TS_CONF_STR_MAX];
+	char webhook_signature_scheme[16];            /* "tasksched", "standard" or "both" */
 	char auth[16];                                /* "required" or "loopback-off" */
 };
 

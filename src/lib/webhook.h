@@ -48,7 +48,17 @@ struct ts_webhook_options {
 	const char *user_agent;             /* sent as User-Agent */
 	const struct ts_netguard *guard;    /* addresses allowed; NULL: any */
 	const char *signing_secret;         /* NULL or "": requests are not signed */
+	/* "tasksched" (NULL means that too): X-Tasksched-Signature, keyed
+	 * with signing_secret as it is. "standard": the Standard Webhooks
+	 * headers, with signing_secret one or more whsec_ secrets separated
+	 * by white space, each giving one signature (rotation). "both": both,
+	 * X-Tasksched-Signature keyed with the first of those secrets. */
+	const char *signature_scheme;
 };
+
+/* Standard Webhooks secrets used at once at most (old and new while
+ * rotating, and some room). */
+#define TS_WEBHOOK_SIGN_KEYS_MAX 4
 
 /* Creates a pool; `opts` and what it points to must outlive it. NULL on
  * failure. */

@@ -414,6 +414,33 @@ START_TEST(set_directly)
 }
 END_TEST
 
+START_TEST(signature_scheme)
+{
+	struct ts_conf conf;
+	struct ts_error err;
+
+	ts_conf_init(&conf);
+	ck_assert_str_eq(conf.webhook_signature_scheme, "tasksched");
+	ck_assert_int_eq(load_text("webhook_signature_scheme = both\n"
+				   "webhook_signing_secret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw "
+				   "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
+				   &conf, &err), TS_OK);
+	ck_assert_str_eq(conf.webhook_signature_scheme, "both");
+	load_error("webhook_signature_scheme = svix\n", "invalid_value", 1);
+	/* The standard scheme needs whsec_ secrets, every one of them valid. */
+	ck_assert_int_eq(load_text("webhook_signature_scheme = standard\n", &conf, &err),
+			 TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "webhook_signing_secret");
+	ck_assert_int_eq(load_text("webhook_signature_scheme = standard\n"
+				   "webhook_signing_secret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw "
+				   "plain-secret\n", &conf, &err), TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "webhook_signing_secret");
+	ck_assert_ptr_nonnull(strstr(err.message, "whsec_"));
+	/* Our own scheme takes any secret, as before. */
+	ck_assert_int_eq(load_text("webhook_signing_secret = plain secret\n", &conf, &err), TS_OK);
+}
+END_TEST
+
 START_TEST(choose_path)
 {
 	unsetenv("TASKSCHED_CONFIG");
@@ -458,6 +485,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, password_inline_wins);
 	tcase_add_test(tc, password_file_missing);
 	tcase_add_test(tc, set_directly);
+	tcase_add_test(tc, signature_scheme);
 	tcase_add_test(tc, choose_path);
 	suite_add_tcase(s, tc);
 	return s;
