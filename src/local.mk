@@ -26,7 +26,8 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/netguard.c src/lib/netguard.h \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \
-	src/lib/token.c src/lib/token.h
+	src/lib/token.c src/lib/token.h \
+	src/lib/mail.c src/lib/mail.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
 	$(CRYPTO_CFLAGS)
 
@@ -56,7 +57,8 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
-dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
+dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/007_actions.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched
@@ -64,7 +66,8 @@ dist_tasksschedconf_DATA = conf/tasksched.conf
 
 # libcurl is only linked where webhooks are fired, keeping the API small.
 noinst_LIBRARIES += src/lib/libwebhook.a
-src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h
+src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h \
+	src/lib/webhook_internal.h src/lib/smtp.c src/lib/smtp.h
 src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
 
 sbin_PROGRAMS += src/tasksched-executor
@@ -72,6 +75,7 @@ src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/executor.c src/executor/executor.h \
 	src/executor/action.h src/executor/actions.c \
 	src/executor/action_webhook.c src/executor/action_message.c \
+	src/executor/action_email.c \
 	src/executor/job.c src/executor/job.h \
 	src/executor/recorder.c src/executor/recorder.h \
 	src/executor/timers.c src/executor/timers.h

@@ -51,6 +51,30 @@ static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
 	return rc;
 }
 
+/* Mail goes only where the configuration says, to at most
+ * email_max_recipients addresses. */
+static enum ts_err check_email(struct ts_api *api, const struct ts_task *task,
+			       struct ts_error *err)
+{
+	struct ts_email_spec spec;
+	enum ts_err rc = TS_OK;
+
+	if (task->action != TS_ACTION_EMAIL)
+		return TS_OK;
+	if (!api->conf->smtp_url[0])
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "action",
+				    "Invalid field action: email is not configured on this "
+				    "server (smtp_url)");
+	if (ts_json_parse_email(task->payload_json, &spec, err) != TS_OK)
+		return TS_ERR_INVALID;
+	if (spec.to_count > api->conf->email_max_recipients)
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.to",
+				  "Invalid field payload.to: more than %u recipients "
+				  "(email_max_recipients)", api->conf->email_max_recipients);
+	ts_email_spec_cleanup(&spec);
+	return rc;
+}
+
 static void set_location(struct ts_http_response *resp, const char *id)
 {
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
@@ -92,6 +116,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
 	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
 	    check_target(api, &task, &err) != TS_OK ||
+	    check_email(api, &task, &err) != TS_OK ||
 	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;

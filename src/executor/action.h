@@ -63,6 +63,7 @@ struct ts_action_entry {
 
 extern const struct ts_action_entry ts_action_webhook;
 extern const struct ts_action_entry ts_action_message;
+extern const struct ts_action_entry ts_action_email;
 
 /* The entry of action `a`; NULL for a value no entry serves. */
 const struct ts_action_entry *ts_action_lookup(enum ts_action a);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "mail.h"
 #include "sign.h"
 
 enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH, CONF_CHOICE };
@@ -48,6 +49,11 @@ static const struct conf_key {
 	STR(webhook_signing_secret_file),
 	{ "webhook_signature_scheme", CONF_CHOICE, offsetof(struct ts_conf, webhook_signature_scheme),
 	  0, sizeof(((struct ts_conf *)0)->webhook_signature_scheme) },
+	STR(smtp_url),
+	STR(smtp_from),
+	{ "smtp_starttls", CONF_CHOICE, offsetof(struct ts_conf, smtp_starttls),
+	  0, sizeof(((struct ts_conf *)0)->smtp_starttls) },
+	UINT(email_max_recipients, 1, 1000),
 	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
 #undef STR
 #undef UINT
@@ -76,6 +82,8 @@ void ts_conf_init(struct ts_conf *conf)
 	snprintf(conf->auth, sizeof(conf->auth), "required");
 	snprintf(conf->webhook_signature_scheme, sizeof(conf->webhook_signature_scheme),
 		 "tasksched");
+	snprintf(conf->smtp_starttls, sizeof(conf->smtp_starttls), "off");
+	conf->email_max_recipients = 10;
 }
 
 const char *ts_conf_choose_path(const char *cli_path)
@@ -96,6 +104,7 @@ static const struct {
 	const char *values[4];
 } conf_choices[] = {
 	{ "webhook_signature_scheme", { "tasksched", "standard", "both", NULL } },
+	{ "smtp_starttls", { "off", "try", "required", NULL } },
 };
 
 /* A value out of a fixed list (conf_choices). */
@@ -259,6 +268,21 @@ static enum ts_err check_standard_secrets(const struct ts_conf *conf, struct ts_
 	return TS_OK;
 }
 
+/* Mail needs a relay URL and a sender that is a mailbox. */
+static enum ts_err check_smtp(const struct ts_conf *conf, struct ts_error *err)
+{
+	if (!conf->smtp_url[0])
+		return TS_OK;
+	if (strncmp(conf->smtp_url, "smtp://", 7) != 0 && strncmp(conf->smtp_url, "smtps://", 8) != 0)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "smtp_url",
+				    "smtp_url must start with smtp:// or smtps://");
+	if (!ts_mail_address_valid(conf->smtp_from))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "smtp_from",
+				    "smtp_url needs smtp_from, the sender's address "
+				    "(local-part@domain)");
+	return TS_OK;
+}
+
 enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err)
 {
 	char line[TS_CONF_STR_MAX + 1024];
@@ -314,6 +338,8 @@ enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error
 				      sizeof(conf->webhook_signing_secret), err);
 	if (rc == TS_OK)
 		rc = check_standard_secrets(conf, err);
+	if (rc == TS_OK)
+		rc = check_smtp(conf, err);
 out:
 	fclose(f);
 	return rc;

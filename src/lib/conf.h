@@ -43,6 +43,12 @@ struct ts_conf {
 	char webhook_signing_secret[TS_CONF_STR_MAX];
 	char webhook_signing_secret_file[TS_CONF_STR_MAX];
 	char webhook_signature_scheme[16];            /* "tasksched", "standard" or "both" */
+
+	/* email */
+	char smtp_url[TS_CONF_STR_MAX];               /* "" when mail is not configured */
+	char smtp_from[TS_CONF_STR_MAX];
+	char smtp_starttls[16];                       /* "off", "try" or "required" */
+	unsigned email_max_recipients;
 	char auth[16];                                /* "required" or "loopback-off" */
 };
 

@@ -526,6 +526,73 @@ out:
 	return rc;
 }
 
+void ts_email_spec_cleanup(struct ts_email_spec *spec)
+{
+	if (!spec)
+		return;
+	for (size_t i = 0; i < spec->to_count; i++)
+		free(spec->to[i]);
+	free(spec->to);
+	free(spec->subject);
+	free(spec->text);
+	free(spec->html);
+	free(spec->reply_to);
+	memset(spec, 0, sizeof(*spec));
+}
+
+/* "to": an array of strings. */
+static enum ts_err parse_recipients(const cJSON *to, struct ts_email_spec *spec,
+				    struct ts_error *err)
+{
+	const cJSON *item;
+	int n = cJSON_GetArraySize(to);
+
+	spec->has_to = true;
+	if (!cJSON_IsArray(to))
+		return invalid_field(err, "payload.to", "must be an array of addresses");
+	if (n == 0)
+		return TS_OK;
+	spec->to = calloc((size_t)n, sizeof(*spec->to));
+	if (!spec->to)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	cJSON_ArrayForEach(item, to) {
+		if (!cJSON_IsString(item))
+			return invalid_field(err, "payload.to", "every address must be a string");
+		if (!(spec->to[spec->to_count++] = strdup(item->valuestring)))
+			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	}
+	return TS_OK;
+}
+
+enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
+				struct ts_error *err)
+{
+	enum ts_err rc;
+	const cJSON *to;
+	cJSON *root = cJSON_Parse(payload_json);
+
+	memset(spec, 0, sizeof(*spec));
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "payload", "must be a JSON object");
+		goto out;
+	}
+	to = cJSON_GetObjectItemCaseSensitive(root, "to");
+	rc = to ? parse_recipients(to, spec, err) : TS_OK;
+	if (!rc)
+		rc = take_string(root, "subject", "payload.subject", &spec->subject, err);
+	if (!rc)
+		rc = take_string(root, "text", "payload.text", &spec->text, err);
+	if (!rc)
+		rc = take_string(root, "html", "payload.html", &spec->html, err);
+	if (!rc)
+		rc = take_string(root, "reply_to", "payload.reply_to", &spec->reply_to, err);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_email_spec_cleanup(spec);
+	return rc;
+}
+
 /* Adds a string member, or null when `value` is NULL or empty. */
 static bool add_string_or_null(cJSON *obj, const char *name, const char *value)
 {

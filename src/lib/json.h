@@ -51,6 +51,18 @@ struct ts_message_spec {
 	char *message;
 };
 
+/* An email payload, type-checked. Owned strings (NULL when absent); free
+ * with ts_email_spec_cleanup(). */
+struct ts_email_spec {
+	char **to;
+	size_t to_count;
+	bool has_to;            /* "to" was present (possibly empty) */
+	char *subject;
+	char *text;
+	char *html;
+	char *reply_to;
+};
+
 /* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
  * when it is not UTF-8, not JSON, nested deeper than TS_JSON_MAX_DEPTH or
  * not an object, and with "invalid_field" (naming the field) when a known
@@ -71,6 +83,9 @@ enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_message_spec *spec,
 				  struct ts_error *err);
 void ts_message_spec_cleanup(struct ts_message_spec *spec);
+enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
+				struct ts_error *err);
+void ts_email_spec_cleanup(struct ts_email_spec *spec);
 
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */

@@ -17,6 +17,7 @@ static const char *const status_names[TS_STATUS_COUNT] = {
 static const char *const action_names[] = {
 	[TS_ACTION_WEBHOOK] = "webhook",
 	[TS_ACTION_MESSAGE] = "message",
+	[TS_ACTION_EMAIL] = "email",
 };
 
 void ts_task_init(struct ts_task *task)

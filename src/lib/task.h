@@ -29,9 +29,10 @@ enum ts_task_status {
 enum ts_action {
 	TS_ACTION_WEBHOOK = 0,
 	TS_ACTION_MESSAGE,
+	TS_ACTION_EMAIL,
 };
 /* One more than the last action. */
-#define TS_ACTION_COUNT (TS_ACTION_MESSAGE + 1)
+#define TS_ACTION_COUNT (TS_ACTION_EMAIL + 1)
 
 /* How one attempt of a task ended. */
 enum ts_run_outcome {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mail.h"
 #include "validate.h"
 
 static enum ts_err missing(struct ts_error *err, const char *field)
@@ -152,6 +153,8 @@ static bool is_reserved_header(const char *name)
 	static const char *const reserved[] = {
 		"Host", "Content-Length", "Transfer-Encoding", "Connection",
 		"Expect", "Upgrade", "TE", "Trailer",
+		/* Standard Webhooks signatures (webhook_signature_scheme) */
+		"webhook-id", "webhook-timestamp", "webhook-signature",
 	};
 
 	if (strncasecmp(name, "X-Tasksched-", 12) == 0)
@@ -213,12 +216,46 @@ enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_er
 	return TS_OK;
 }
 
+enum ts_err ts_validate_email(const struct ts_email_spec *spec, struct ts_error *err)
+{
+	if (!spec->has_to)
+		return missing(err, "payload.to");
+	if (spec->to_count == 0)
+		return invalid(err, "payload.to", "must hold at least one address");
+	if (spec->to_count > TS_EMAIL_RECIPIENTS_LIMIT)
+		return invalid(err, "payload.to", "has more than 1000 addresses");
+	for (size_t i = 0; i < spec->to_count; i++) {
+		if (!ts_mail_address_valid(spec->to[i]))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.to",
+					    "Invalid field payload.to: '%.80s' is not an address "
+					    "(local-part@domain, RFC 5321)", spec->to[i]);
+	}
+	if (!spec->subject)
+		return missing(err, "payload.subject");
+	if (!ts_mail_subject_valid(spec->subject))
+		return invalid(err, "payload.subject",
+			       "must be at most 998 bytes without control characters");
+	if (!spec->text)
+		return missing(err, "payload.text");
+	if (spec->reply_to && !ts_mail_address_valid(spec->reply_to))
+		return invalid(err, "payload.reply_to",
+			       "is not an address (local-part@domain, RFC 5321)");
+	return TS_OK;
+}
+
 static enum ts_err validate_payload(enum ts_action action, const char *payload_json,
 				    struct ts_error *err)
 {
 	enum ts_err rc;
 
-	if (action == TS_ACTION_WEBHOOK) {
+	if (action == TS_ACTION_EMAIL) {
+		struct ts_email_spec spec;
+		rc = ts_json_parse_email(payload_json, &spec, err);
+		if (rc)
+			return rc;
+		rc = ts_validate_email(&spec, err);
+		ts_email_spec_cleanup(&spec);
+	} else if (action == TS_ACTION_WEBHOOK) {
 		struct ts_webhook_spec spec;
 		rc = ts_json_parse_webhook(payload_json, &spec, err);
 		if (rc)
@@ -245,7 +282,7 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	if (!req->action)
 		return missing(err, "action");
 	if (!ts_action_parse(req->action, &task->action))
-		return invalid(err, "action", "must be \"webhook\" or \"message\"");
+		return invalid(err, "action", "must be \"webhook\", \"message\" or \"email\"");
 	if (!req->payload_json)
 		return missing(err, "payload");
 	if (!req->run_at)

@@ -12,6 +12,7 @@
 #define TS_HEADER_VALUE_MAX 8192
 #define TS_TIMEOUT_MS_MAX 3600000
 #define TS_RECIPIENT_MAX 255
+#define TS_EMAIL_RECIPIENTS_LIMIT 1000
 
 /* Checks a parsed POST /tasks body and fills `task` (initialized by the
  * caller) with the action, a copy of the payload, run_at, recurrence,
@@ -25,6 +26,10 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
  * on what it reads back). */
 enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_error *err);
 enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_error *err);
+/* Recipients checked as RFC 5321 mailboxes, at most
+ * TS_EMAIL_RECIPIENTS_LIMIT of them (a configured limit, which may be
+ * lower, is the API's to check); subject, text and reply_to. */
+enum ts_err ts_validate_email(const struct ts_email_spec *spec, struct ts_error *err);
 
 /* Checks that `url` is an absolute http or https URL with a host, no
  * credentials, no white space or control characters, and a port in range.

@@ -16,10 +16,12 @@
 
 #include "sign.h"
 #include "webhook.h"
+#include "webhook_internal.h"
 
 /* One transfer: its easy handle (kept for reuse, with its connection) and
  * what must live until it completes. */
 struct slot {
+	struct ts_transfer xfer;               /* ended == NULL: a webhook */
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url;
@@ -573,10 +575,25 @@ enum ts_err ts_webhook_wait(struct ts_webhook_pool *pool, int timeout_ms, struct
 	    curl_multi_perform(pool->multi, &running) != CURLM_OK)
 		return ts_error_set(err, TS_ERR_INTERNAL, "curl", NULL, "curl multi interface failed");
 	while ((msg = curl_multi_info_read(pool->multi, &queued))) {
-		if (msg->msg == CURLMSG_DONE)
-			complete(pool, msg->easy_handle, msg->data.result);
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURL *easy = msg->easy_handle;
+		CURLcode result = msg->data.result;
+		struct ts_transfer *t = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+		if (t && t->ended) {
+			curl_multi_remove_handle(pool->multi, easy);
+			t->ended(t, easy, result);
+		} else {
+			complete(pool, easy, result);
+		}
 	}
 	return TS_OK;
+}
+
+CURLM *ts_webhook_pool_multi(struct ts_webhook_pool *pool)
+{
+	return pool->multi;
 }
 
 void ts_webhook_wakeup(struct ts_webhook_pool *pool)

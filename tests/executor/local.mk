@@ -18,10 +18,13 @@ executor_tests = \
 	tests/executor/executor-lease.test \
 	tests/executor/executor-recurrence.test \
 	tests/executor/executor-precision.test \
-	tests/executor/executor-systemd.test
+	tests/executor/executor-systemd.test \
+	tests/executor/executor-email.test
 
 TESTS += $(executor_tests)
 
 EXTRA_DIST += \
 	$(executor_tests) \
-	tests/executor/execlib.sh
+	tests/executor/execlib.sh \
+	tests/executor/smtp-receiver.py \
+	tests/executor/mail-parse.py

@@ -17,6 +17,7 @@ T_DIR=
 T_WEB=
 T_DONE=0
 declare -a T_STATUSES=()
+declare -a T_CONF_EXTRA=()
 
 if [[ -z ${abs_top_srcdir:-} ]]; then
 	abs_top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -157,8 +158,9 @@ t_stack_up() {
 	mkdir -p "$T_DIR/run" && chmod 0755 "$T_DIR/run"
 	TS_MARIADB_OPTS=$T_MARIADB_OPTS ts_mariadb_start "$T_DB" || t_bail "MariaDB did not start"
 	ts_mariadb_setup "$T_DB" "$T_DIR/db-password" || t_bail "could not create the database"
+	# T_CONF_EXTRA: KEY=VALUE settings a test wants the API to start with.
 	ts_write_config "$T_CONF" "$T_DB" "$T_DIR/db-password" "$abs_top_srcdir/sql" \
-		log_level=debug
+		log_level=debug "${T_CONF_EXTRA[@]}"
 	if ! "$T_ADMIN" --config "$T_CONF" migrate >"$T_DIR/migrate.log" 2>&1; then
 		cat "$T_DIR/migrate.log"
 		t_bail "tasksched-admin migrate failed"
