@@ -288,23 +288,39 @@ static bool url_host(const char *url, char *out, size_t size)
 	return ok;
 }
 
-static struct curl_slist *add_header(struct curl_slist *list, const char *name,
-				     const char *value, bool *ok)
+static struct curl_slist *append_line(struct curl_slist *list, const char *line, bool *ok)
 {
-	char line[TS_HEADER_LINE_MAX];
-	struct curl_slist *grown;
+	struct curl_slist *grown = curl_slist_append(list, line);
 
-	/* "Name;" is curl's way to send a header with an empty value. */
-	if (*value)
-		snprintf(line, sizeof(line), "%s: %s", name, value);
-	else
-		snprintf(line, sizeof(line), "%s;", name);
-	grown = curl_slist_append(list, line);
 	if (!grown) {
 		*ok = false;
 		return list;
 	}
 	return grown;
+}
+
+/* Sends the header "Name: value" (curl's "Name;" for an empty value, which
+ * is sent as "Name:" with nothing after it). */
+static struct curl_slist *add_header(struct curl_slist *list, const char *name,
+				     const char *value, bool *ok)
+{
+	char line[TS_HEADER_LINE_MAX];
+
+	if (*value)
+		snprintf(line, sizeof(line), "%s: %s", name, value);
+	else
+		snprintf(line, sizeof(line), "%s;", name);
+	return append_line(list, line, ok);
+}
+
+/* Keeps curl from sending a header it would add on its own: "Name:" with
+ * no value removes it, unlike "Name;" above. */
+static struct curl_slist *drop_header(struct curl_slist *list, const char *name, bool *ok)
+{
+	char line[TS_HEADER_LINE_MAX];
+
+	snprintf(line, sizeof(line), "%s:", name);
+	return append_line(list, line, ok);
 }
 
 static bool has_header(const struct ts_webhook_spec *spec, const char *name)
@@ -419,8 +435,13 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 	s->headers = add_header(s->headers, "X-Tasksched-Attempt", attempt, &ok);
 	if (add_signatures(pool, s, req, body, &ok, err) != TS_OK)
 		return err ? err->status : TS_ERR_INTERNAL;
-	/* No "Expect: 100-continue" round trip before larger bodies. */
-	s->headers = add_header(s->headers, "Expect", "", &ok);
+	/* No "Expect: 100-continue" round trip before larger bodies, and no
+	 * Expect header at all: "Expect:" (colon, no value) is curl's way to
+	 * drop a header it would add itself. Node.js answers 417 to any
+	 * Expect other than 100-continue, so an empty one must never go out.
+	 * A user's own Expect header is sent as given. */
+	if (!has_header(spec, "Expect"))
+		s->headers = drop_header(s->headers, "Expect", &ok);
 	if (!ok)
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 

@@ -68,6 +68,7 @@ x_show_logs() {
 		echo "# --- last lines of $f"
 		tail -n 30 "$f" | sed 's/^/#   /'
 	done
+	[[ $(type -t rx_show_logs) == function ]] && rx_show_logs
 	if [[ -s $X_SINK_LOG ]]; then
 		echo "# --- last lines of $X_SINK_LOG ($(wc -l <"$X_SINK_LOG") requests)"
 		tail -n 10 "$X_SINK_LOG" | cut -c 1-300 | sed 's/^/#   /'
@@ -444,6 +445,9 @@ x_procs_down() {
 	done
 	X_SERVER_PIDS=()
 	x_sink_stop
+	# The foreign receivers of tests/receivers/lib.sh, where a test uses them.
+	[[ $(type -t rx_stop_all) == function ]] && rx_stop_all
+	return 0
 }
 
 # x_sanitizer_check -- a sanitizer report in an executor's log fails the

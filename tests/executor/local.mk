@@ -1,7 +1,8 @@
-# tests/executor/local.mk -- the executor against a private MariaDB and a
-# scripted webhook receiver (tests/sink/sink): actions, retries, exactly
-# once under concurrency, crash recovery, leases, recurrence, timing, and
-# the systemd units.
+# tests/executor/local.mk -- the executor against a private MariaDB, a
+# scripted webhook receiver (tests/sink/sink) and receivers that are not
+# ours (tests/receivers/: Node.js, Python, Apache, lighttpd): actions,
+# retries, exactly once under concurrency, crash recovery, leases,
+# recurrence, timing, and the systemd units.
 # Included by Makefile.am; the tests get abs_top_srcdir and abs_top_builddir
 # from the AM_TESTS_ENVIRONMENT of tests/integration/local.mk.
 
@@ -12,6 +13,7 @@ tests_sink_sink_SOURCES = tests/sink/sink.c
 
 executor_tests = \
 	tests/executor/executor-actions.test \
+	tests/executor/executor-receivers.test \
 	tests/executor/executor-retry.test \
 	tests/executor/executor-exactly-once.test \
 	tests/executor/executor-crash.test \
@@ -27,4 +29,10 @@ EXTRA_DIST += \
 	$(executor_tests) \
 	tests/executor/execlib.sh \
 	tests/executor/smtp-receiver.py \
-	tests/executor/mail-parse.py
+	tests/executor/mail-parse.py \
+	tests/receivers/lib.sh \
+	tests/receivers/node-receiver.js \
+	tests/receivers/py-receiver.py \
+	tests/receivers/record.cgi \
+	tests/receivers/apache-cgi.conf.in \
+	tests/receivers/lighttpd-cgi.conf.in
