@@ -21,7 +21,8 @@ executor_tests = \
 	tests/executor/executor-recurrence.test \
 	tests/executor/executor-precision.test \
 	tests/executor/executor-systemd.test \
-	tests/executor/executor-email.test
+	tests/executor/executor-email.test \
+	tests/executor/executor-signatures.test
 
 TESTS += $(executor_tests)
 
@@ -30,6 +31,7 @@ EXTRA_DIST += \
 	tests/executor/execlib.sh \
 	tests/executor/smtp-receiver.py \
 	tests/executor/mail-parse.py \
+	tests/executor/sw-receiver.js \
 	tests/receivers/lib.sh \
 	tests/receivers/node-receiver.js \
 	tests/receivers/py-receiver.py \
