@@ -16,7 +16,12 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/task.c src/lib/task.h \
 	src/lib/id.c src/lib/id.h \
 	src/lib/conf.c src/lib/conf.h \
+	src/lib/utf8.c src/lib/utf8.h \
+	src/lib/json_strict.c src/lib/json_strict.h \
 	src/lib/json.c src/lib/json.h \
+	src/lib/webhook_spec.c src/lib/webhook_spec.h \
+	src/lib/message_spec.c src/lib/message_spec.h \
+	src/lib/email_spec.c src/lib/email_spec.h \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
@@ -68,7 +73,7 @@ dist_tasksschedconf_DATA = conf/tasksched.conf
 noinst_LIBRARIES += src/lib/libwebhook.a
 src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h \
 	src/lib/webhook_internal.h src/lib/smtp.c src/lib/smtp.h
-src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
+src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 
 sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \

@@ -16,7 +16,9 @@ struct ts_api {
 	char tenant[TS_TENANT_MAX];  /* of the request being served */
 };
 
-/* Answers one request: routes it and runs the handler, or fills a 404/405. */
+/* Answers one request: routes it and runs the handler, or fills a 404/405.
+ * A response whose JSON body could not be built leaves as a 500 with a
+ * fixed JSON error (ts_http_response_finish), never as an empty 2xx. */
 void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		   struct ts_http_response *resp);
 

@@ -1,4 +1,5 @@
-/* handlers_tasks.c -- the /tasks resource: create, list, get, delete. */
+/* handlers_tasks.c -- the /tasks resource: create, list, get, delete, a
+ * task's runs and its retry. */
 #include "config.h"
 
 #include <stdio.h>
@@ -225,8 +226,15 @@ static bool parse_task_id(const char *param, char id[TS_ID_TEXT_MAX],
 	return false;
 }
 
-void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
-		  const char *param, struct ts_http_response *resp)
+/* How a handler comes by the one task it answers with: read it, or
+ * redrive it (ts_db_task_get, ts_db_task_retry). */
+typedef enum ts_err task_source(struct ts_db *db, const char *tenant, const char *id,
+				struct ts_task *task, struct ts_error *err);
+
+/* Answers with the task `param` names as `source` gives it: {"task": ...},
+ * or with `message` the shape of a created task. */
+static void answer_task(struct ts_api *api, const char *param, task_source *source,
+			const char *message, struct ts_http_response *resp)
 {
 	struct ts_error err;
 	struct ts_task task;
@@ -236,13 +244,20 @@ void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
 		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	if (ts_db_task_get(api->db, api->tenant, id, &task, &err) != TS_OK) {
+	if (source(api->db, api->tenant, id, &task, &err) != TS_OK) {
 		ts_http_error(resp, 0, &err);
 	} else {
 		resp->status = 200;
-		resp->body = ts_json_task_one(&task);
+		resp->body = message ? ts_json_task_created(&task, message)
+				     : ts_json_task_one(&task);
 	}
 	ts_task_cleanup(&task);
+}
+
+void ts_tasks_get(struct ts_api *api, const struct ts_http_request *req,
+		  const char *param, struct ts_http_response *resp)
+{
+	answer_task(api, param, ts_db_task_get, NULL, resp);
 }
 
 void ts_tasks_delete(struct ts_api *api, const struct ts_http_request *req,
@@ -285,19 +300,5 @@ void ts_tasks_runs(struct ts_api *api, const struct ts_http_request *req,
 void ts_tasks_retry(struct ts_api *api, const struct ts_http_request *req,
 		    const char *param, struct ts_http_response *resp)
 {
-	struct ts_error err;
-	struct ts_task task;
-	char id[TS_ID_TEXT_MAX];
-
-	if (!parse_task_id(param, id, resp))
-		return;
-	ts_error_clear(&err);
-	ts_task_init(&task);
-	if (ts_db_task_retry(api->db, api->tenant, id, &task, &err) != TS_OK) {
-		ts_http_error(resp, 0, &err);
-	} else {
-		resp->status = 200;
-		resp->body = ts_json_task_created(&task, "Task scheduled for another attempt");
-	}
-	ts_task_cleanup(&task);
+	answer_task(api, param, ts_db_task_retry, "Task scheduled for another attempt", resp);
 }

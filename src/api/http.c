@@ -1,4 +1,5 @@
-/* http.c -- responses, status phrases and query strings; no FastCGI here. */
+/* http.c -- responses, status phrases, query strings and content types;
+ * no FastCGI here. */
 #include "config.h"
 
 #include <ctype.h>
@@ -50,6 +51,10 @@ const char *ts_http_reason(int status)
 	}
 }
 
+/* What a client is told of a 500: the details go to the service log. */
+#define INTERNAL_MESSAGE "Internal server error; the details are in the service log"
+#define INTERNAL_CODE "internal_error"
+
 static int status_for(enum ts_err e)
 {
 	switch (e) {
@@ -69,8 +74,8 @@ void ts_http_error(struct ts_http_response *resp, int http_status, const struct 
 	resp->status = http_status ? http_status : status_for(err->status);
 	if (resp->status == 500) {
 		ts_log_error("internal error: %s", err->message);
-		ts_error_set(&shown, TS_ERR_INTERNAL, "internal_error", NULL,
-			     "Internal server error; the details are in the service log");
+		ts_error_set(&shown, TS_ERR_INTERNAL, INTERNAL_CODE, NULL, "%s",
+			     INTERNAL_MESSAGE);
 	} else if (resp->status == 503) {
 		ts_log_warning("%s", err->message);
 		ts_error_set(&shown, TS_ERR_UNAVAILABLE, "database_unavailable", NULL,
@@ -79,6 +84,23 @@ void ts_http_error(struct ts_http_response *resp, int http_status, const struct 
 	}
 	free(resp->body);
 	resp->body = ts_json_error(&shown);
+}
+
+void ts_http_response_finish(struct ts_http_response *resp)
+{
+	/* Written out, not built with the JSON writer that just failed. */
+	static const char body[] =
+		"{\"error\":\"" INTERNAL_MESSAGE "\",\"code\":\"" INTERNAL_CODE "\"}";
+	bool omit_body = resp->omit_body;
+
+	if (resp->body)
+		return;
+	ts_log_error("internal error: out of memory building the body of a %d response",
+		     resp->status);
+	ts_http_response_init(resp);
+	resp->status = 500;
+	resp->omit_body = omit_body;
+	resp->body = strdup(body);
 }
 
 static int hex_value(char c)

@@ -49,6 +49,12 @@ void ts_http_request_cleanup(struct ts_http_request *req);
  * went wrong. */
 void ts_http_error(struct ts_http_response *resp, int http_status, const struct ts_error *err);
 
+/* Makes `resp` fit to send, after its handler ran: a response without a
+ * body is one whose JSON could not be built (memory ran out), so it
+ * becomes a 500 with a fixed JSON error, and the failure is logged. If
+ * even that copy cannot be made, the 500 goes out with an empty body. */
+void ts_http_response_finish(struct ts_http_response *resp);
+
 /* The reason phrase of a status code ("Created"). */
 const char *ts_http_reason(int status);
 

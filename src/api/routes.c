@@ -1,4 +1,5 @@
-/* routes.c -- the table of every route tasksched-api serves. */
+/* routes.c -- the table of every route tasksched-api serves, and the entry
+ * point that answers a request by it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,7 +7,6 @@
 
 #include "api.h"
 #include "auth.h"
-#include "json.h"
 
 static const struct ts_route routes[] = {
 	{ "POST", "/tasks", ts_tasks_create, false },
@@ -18,8 +18,9 @@ static const struct ts_route routes[] = {
 	{ "GET", "/healthz", ts_health_get, true },
 };
 
-void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
-		   struct ts_http_response *resp)
+/* Routes `req` and runs its handler, or fills the 404/405. */
+static void dispatch(struct ts_api *api, const struct ts_http_request *req,
+		     struct ts_http_response *resp)
 {
 	const struct ts_route *route;
 	char param[TS_ROUTE_PARAM_MAX];
@@ -55,4 +56,12 @@ void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
 		ts_http_error(resp, 404, &err);
 		return;
 	}
+}
+
+void ts_api_handle(struct ts_api *api, const struct ts_http_request *req,
+		   struct ts_http_response *resp)
+{
+	dispatch(api, req, resp);
+	/* One place for every handler: no 2xx goes out without its body. */
+	ts_http_response_finish(resp);
 }

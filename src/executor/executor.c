@@ -201,10 +201,17 @@ static bool is_idle(const struct ts_executor *ex)
 	return ex->pending.count == 0 && in_flight(ex) == 0;
 }
 
-/* The run is winding down: no more claims, only finishing what started. */
+/* The run must end soon: what was claimed and has not started goes back. */
+static bool is_abandoning(const struct ts_executor *ex)
+{
+	return ex->stop || ex->db_failed || ex->end_reached;
+}
+
+/* The run is winding down: no more claims, only finishing what it holds.
+ * With --once, that includes what is claimed and waits for a free slot. */
 static bool is_ending(const struct ts_executor *ex)
 {
-	return ex->stop || ex->db_failed || ex->end_reached || ex->nothing_due;
+	return is_abandoning(ex) || ex->nothing_due;
 }
 
 static void finish_job(struct ts_executor *ex, struct ts_job *j, enum ts_run_outcome outcome)
@@ -524,8 +531,9 @@ static enum ts_err begin_run(struct ts_executor *ex, const struct ts_executor_op
 	return TS_OK;
 }
 
-/* Once the run winds down, nothing waits: claimed tasks that have not
- * started go back, and finished ones are recorded at once. A recorder that
+/* Once the run winds down, nothing waits: finished jobs are recorded at
+ * once, and claimed tasks that have not started go back (unless only
+ * --once's claims are over: then they still run). A recorder that
  * cannot write means the database is gone, which ends the run too. */
 static void wind_down(struct ts_executor *ex, int64_t now)
 {
@@ -535,7 +543,8 @@ static void wind_down(struct ts_executor *ex, int64_t now)
 		note_db_failure(ex, &rec_err);
 	if (!is_ending(ex))
 		return;
-	release_pending(ex);
+	if (is_abandoning(ex))
+		release_pending(ex);
 	if (ex->done.count)
 		ts_timers_arm(&ex->timers[TIMER_FLUSH], now);
 }

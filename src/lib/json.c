@@ -1,8 +1,8 @@
-/* json.c -- JSON mapping: request bodies in, response bodies out (cJSON).
- * This is the only file that includes cJSON. */
+/* json.c -- JSON mapping: request bodies and payloads in, response bodies
+ * and the database layer's batch rows out (cJSON). This is the only file
+ * that includes cJSON. */
 #include "config.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,240 +10,59 @@
 
 #include <cjson/cJSON.h>
 
-#include "task.h"
 #include "json.h"
+#include "json_strict.h"
+#include "task.h"
+#include "utf8.h"
 
-bool ts_json_is_utf8(const char *s, size_t len)
+/* Finds, in the JSON object `text`, the member that
+ * cJSON_GetObjectItemCaseSensitive(obj, key) returns for the same text:
+ * the first whose name, decoded by cJSON itself, is `key`. (A name may be
+ * spelled with escapes, and a duplicate may follow; matching the spelling
+ * would let a later value pass for the one that was checked.) Returns
+ * TS_OK with `*m` set, TS_ERR_NOT_FOUND when there is none or `text` is not
+ * strict JSON, or TS_ERR_NOMEM. */
+static enum ts_err chosen_member(const char *text, size_t len, const char *key,
+				 struct ts_json_strict_member *m)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + len;
+	struct ts_json_strict_members it;
 
-	while (p < end) {
-		unsigned c = *p;
-		size_t n;
-		unsigned min;
-
-		if (c == 0)
-			return false;
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3, min = 0x10000;
-		} else {
-			return false;
-		}
-		if ((size_t)(end - p) <= n)
-			return false;
-		unsigned cp = c & (0x3f >> n);
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong forms, UTF-16 surrogates and values past U+10FFFF. */
-		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return false;
-		p += n + 1;
+	if (!ts_json_strict_members_init(&it, text, len))
+		return TS_ERR_NOT_FOUND;
+	while (ts_json_strict_members_next(&it, m)) {
+		/* cJSON parsed the whole text already: failing on a part of
+		 * it means memory ran out. */
+		cJSON *name = cJSON_ParseWithLength(m->name, m->name_len);
+		if (!name)
+			return TS_ERR_NOMEM;
+		bool match = strcmp(name->valuestring, key) == 0;
+		cJSON_Delete(name);
+		if (match)
+			return TS_OK;
 	}
-	return true;
+	return TS_ERR_NOT_FOUND;
 }
 
-/* A strict RFC 8259 recognizer, run before cJSON: cJSON accepts numbers
- * like 01 or -.5, control characters inside strings and other bytes as
- * white space, none of which is JSON (nor accepted by the database's
- * JSON_VALID). It also bounds the nesting before anything recurses deeply.
- * Each function returns the position after what it read, or NULL. */
-static const char *strict_value(const char *p, const char *end, int depth);
-
-static const char *strict_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static const char *strict_string(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
-			return p + 1;
-		if (c < 0x20)
-			return NULL;
-		if (c != '\\')
-			continue;
-		if (++p >= end)
-			return NULL;
-		if (*p == 'u') {
-			for (int i = 1; i <= 4; i++) {
-				if (p + i >= end || !isxdigit((unsigned char)p[i]))
-					return NULL;
-			}
-			p += 4;
-		} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
-			return NULL;
-		}
-	}
-	return NULL;
-}
-
-static const char *strict_number(const char *p, const char *end)
-{
-	if (p < end && *p == '-')
-		p++;
-	if (p >= end || !is_digit(*p))
-		return NULL;
-	if (*p == '0')
-		p++;
-	else
-		while (p < end && is_digit(*p))
-			p++;
-	if (p < end && *p == '.') {
-		if (++p >= end || !is_digit(*p))
-			return NULL;
-		while (p < end && is_digit(*p))
-			p++;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= end || !is_digit(*p))
-			return NULL;
-		while (p < end && is_digit(*p))
-			p++;
-	}
-	return p;
-}
-
-static const char *strict_container(const char *p, const char *end, int depth)
-{
-	bool object = *p == '{';
-	char close = object ? '}' : ']';
-
-	if (depth >= TS_JSON_MAX_DEPTH)
-		return NULL;
-	p = strict_ws(p + 1, end);
-	if (p < end && *p == close)
-		return p + 1;
-	for (;;) {
-		if (object) {
-			if (p >= end || *p != '"' || !(p = strict_string(p, end)))
-				return NULL;
-			p = strict_ws(p, end);
-			if (p >= end || *p != ':')
-				return NULL;
-			p = strict_ws(p + 1, end);
-		}
-		p = strict_value(p, end, depth + 1);
-		if (!p)
-			return NULL;
-		p = strict_ws(p, end);
-		if (p < end && *p == ',') {
-			p = strict_ws(p + 1, end);
-			continue;
-		}
-		return p < end && *p == close ? p + 1 : NULL;
-	}
-}
-
-static const char *strict_value(const char *p, const char *end, int depth)
-{
-	static const char *const words[] = { "true", "false", "null" };
-
-	if (p >= end)
-		return NULL;
-	if (*p == '{' || *p == '[')
-		return strict_container(p, end, depth);
-	if (*p == '"')
-		return strict_string(p, end);
-	if (*p == '-' || is_digit(*p))
-		return strict_number(p, end);
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		size_t n = strlen(words[i]);
-		if ((size_t)(end - p) >= n && memcmp(p, words[i], n) == 0)
-			return p + n;
-	}
-	return NULL;
-}
-
-/* True when the `len` bytes at `s` are one JSON value (RFC 8259) with
- * optional white space around it, nested at most TS_JSON_MAX_DEPTH deep. */
-static bool is_strict_json(const char *s, size_t len)
-{
-	const char *end = s + len;
-	const char *p = strict_value(strict_ws(s, end), end, 0);
-
-	return p && strict_ws(p, end) == end;
-}
-
-/* Copies the text of member `key` of the JSON object `text` exactly as the
+/* The text of `item`, member `key` of the object `text`, exactly as the
  * client wrote it (cJSON would re-print numbers as doubles, changing
- * integers past 2^53). The first member of that name wins, as in cJSON.
- * Returns NULL when not found, when `text` is not a JSON object, or on no
- * memory. */
-static char *member_text(const char *text, size_t len, const char *key)
-{
-	size_t key_len = strlen(key);
-	const char *end = text + len;
-	const char *p = strict_ws(text, end);
-
-	if (p >= end || *p != '{')
-		return NULL;
-	p = strict_ws(p + 1, end);
-	while (p < end && *p == '"') {
-		const char *k = p + 1;
-		p = strict_string(p, end);
-		if (!p)
-			return NULL;
-		bool match = (size_t)(p - 1 - k) == key_len && memcmp(k, key, key_len) == 0;
-		p = strict_ws(p, end);
-		if (p >= end || *p != ':')
-			return NULL;
-		const char *v = strict_ws(p + 1, end);
-		p = strict_value(v, end, 1);
-		if (!p)
-			return NULL;
-		if (match) {
-			char *out = malloc((size_t)(p - v) + 1);
-			if (out) {
-				memcpy(out, v, (size_t)(p - v));
-				out[p - v] = '\0';
-			}
-			return out;
-		}
-		p = strict_ws(p, end);
-		if (p < end && *p == ',')
-			p = strict_ws(p + 1, end);
-	}
-	return NULL;
-}
-
-/* The text of `item`, member `key` of the object `text`: as written when
- * that text is the very member cJSON chose (a duplicate key spelled with
- * escapes could otherwise smuggle in a value that was never validated),
- * else re-printed. NULL on no memory. */
+ * integers past 2^53); re-printed only when `text` is not strict JSON.
+ * NULL on no memory. */
 static char *item_text(const char *text, size_t len, const char *key, const cJSON *item)
 {
-	char *raw = member_text(text, len, key);
-	cJSON *again = raw ? cJSON_Parse(raw) : NULL;
-	bool same = again && cJSON_Compare(again, item, 1);
+	struct ts_json_strict_member m;
+	enum ts_err rc = chosen_member(text, len, key, &m);
+	char *out;
 
-	cJSON_Delete(again);
-	if (same)
-		return raw;
-	free(raw);
-	return cJSON_PrintUnformatted(item);
+	if (rc == TS_ERR_NOMEM)
+		return NULL;
+	if (rc != TS_OK)
+		return cJSON_PrintUnformatted(item);
+	out = malloc(m.value_len + 1);
+	if (out) {
+		memcpy(out, m.value, m.value_len);
+		out[m.value_len] = '\0';
+	}
+	return out;
 }
 
 static enum ts_err invalid_field(struct ts_error *err, const char *field, const char *what)
@@ -287,12 +106,12 @@ static cJSON *parse_body(const char *body, size_t len, struct ts_error *err)
 {
 	cJSON *root;
 
-	if (!ts_json_is_utf8(body, len)) {
+	if (!ts_utf8_valid(body, len)) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
 			     "Request body is not valid UTF-8");
 		return NULL;
 	}
-	if (!is_strict_json(body, len)) {
+	if (!ts_json_strict_valid(body, len)) {
 		ts_error_set(err, TS_ERR_INVALID, "invalid_json", NULL,
 			     "Request body is not valid JSON (RFC 8259), or is nested deeper "
 			     "than %d levels", TS_JSON_MAX_DEPTH);
@@ -373,26 +192,6 @@ out:
 	return rc;
 }
 
-void ts_webhook_spec_cleanup(struct ts_webhook_spec *spec)
-{
-	if (!spec)
-		return;
-	free(spec->url);
-	free(spec->method);
-	for (size_t i = 0; i < spec->header_count; i++) {
-		free(spec->headers[i].name);
-		free(spec->headers[i].value);
-	}
-	free(spec->headers);
-	free(spec->data_json);
-	for (size_t i = 0; i < spec->query_count; i++) {
-		free(spec->query[i].name);
-		free(spec->query[i].value);
-	}
-	free(spec->query);
-	memset(spec, 0, sizeof(*spec));
-}
-
 /* The text a query parameter carries for a JSON value: strings as they
  * are, other scalars as JSON prints them, containers as compact JSON. */
 static char *query_value_text(const cJSON *v)
@@ -404,23 +203,62 @@ static char *query_value_text(const cJSON *v)
 	return cJSON_PrintUnformatted(v);
 }
 
-static enum ts_err parse_headers(const cJSON *headers, struct ts_webhook_spec *spec,
-				 struct ts_error *err)
+/* Refuses a header whose name or value holds U+0000 ("a\u0000b"): cJSON
+ * hands out C strings, which would cut it at the NUL, so only the text can
+ * tell. Checked here, as the value is read; validate.c checks what a C
+ * string can show (length, line breaks). Walks the written members of the
+ * `headers` object cJSON chose alongside its items, which are in the same
+ * order. */
+static enum ts_err check_header_nul(const char *payload_json, const cJSON *headers,
+				    struct ts_error *err)
+{
+	struct ts_json_strict_member m;
+	struct ts_json_strict_members it;
+	const cJSON *h;
+	enum ts_err rc = chosen_member(payload_json, strlen(payload_json), "headers", &m);
+
+	if (rc == TS_ERR_NOMEM)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	if (rc != TS_OK || !ts_json_strict_members_init(&it, m.value, m.value_len))
+		return invalid_field(err, "payload", "must be a JSON object");
+	cJSON_ArrayForEach(h, headers) {
+		if (!ts_json_strict_members_next(&it, &m))
+			return invalid_field(err, "payload", "must be a JSON object");
+		if (ts_json_strict_string_has_nul(m.name, m.name_len))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: '%.64s' is not a valid "
+					    "header name", h->string);
+		if (ts_json_strict_string_has_nul(m.value, m.value_len))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: the value of '%.64s' "
+					    "contains a NUL character", h->string);
+	}
+	return TS_OK;
+}
+
+static enum ts_err parse_headers(const char *payload_json, const cJSON *headers,
+				 struct ts_webhook_spec *spec, struct ts_error *err)
 {
 	const cJSON *h;
 	int n = cJSON_GetArraySize(headers);
+	enum ts_err rc;
 
 	if (!cJSON_IsObject(headers))
 		return invalid_field(err, "payload.headers", "must be an object of strings");
 	if (n == 0)
 		return TS_OK;
-	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
-	if (!spec->headers)
-		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	cJSON_ArrayForEach(h, headers) {
 		if (!cJSON_IsString(h))
 			return invalid_field(err, "payload.headers",
 					     "every header value must be a string");
+	}
+	rc = check_header_nul(payload_json, headers, err);
+	if (rc)
+		return rc;
+	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
+	if (!spec->headers)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	cJSON_ArrayForEach(h, headers) {
 		struct ts_kv *kv = &spec->headers[spec->header_count++];
 		kv->name = strdup(h->string);
 		kv->value = strdup(h->valuestring);
@@ -476,7 +314,7 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 		goto out;
 	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
 	if (item && !cJSON_IsNull(item)) {
-		rc = parse_headers(item, spec, err);
+		rc = parse_headers(payload_json, item, spec, err);
 		if (rc)
 			goto out;
 	}
@@ -493,15 +331,6 @@ out:
 	if (rc)
 		ts_webhook_spec_cleanup(spec);
 	return rc;
-}
-
-void ts_message_spec_cleanup(struct ts_message_spec *spec)
-{
-	if (!spec)
-		return;
-	free(spec->recipient);
-	free(spec->message);
-	memset(spec, 0, sizeof(*spec));
 }
 
 enum ts_err ts_json_parse_message(const char *payload_json, struct ts_message_spec *spec,
@@ -524,20 +353,6 @@ out:
 	if (rc)
 		ts_message_spec_cleanup(spec);
 	return rc;
-}
-
-void ts_email_spec_cleanup(struct ts_email_spec *spec)
-{
-	if (!spec)
-		return;
-	for (size_t i = 0; i < spec->to_count; i++)
-		free(spec->to[i]);
-	free(spec->to);
-	free(spec->subject);
-	free(spec->text);
-	free(spec->html);
-	free(spec->reply_to);
-	memset(spec, 0, sizeof(*spec));
 }
 
 /* "to": an array of strings. */

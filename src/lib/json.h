@@ -1,15 +1,17 @@
-/* json.h -- JSON mapping: request bodies in, response bodies out (cJSON). */
+/* json.h -- JSON mapping: request bodies and payloads in, response bodies
+ * and the database layer's batch rows out (cJSON). */
 #ifndef TS_JSON_H
 #define TS_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "email_spec.h"
 #include "errors.h"
+#include "json_strict.h"
+#include "message_spec.h"
 #include "task.h"
-
-/* Deepest nesting accepted in a request body. */
-#define TS_JSON_MAX_DEPTH 32
+#include "webhook_spec.h"
 
 /* The fields of a POST /tasks body, type-checked but not yet validated
  * (validate.h does that). Strings are owned and freed by
@@ -23,44 +25,6 @@ struct ts_task_request {
 	char *recurrence;       /* NULL when absent or null */
 	bool has_max_attempts;
 	double max_attempts;    /* a JSON number; validate checks it is whole */
-};
-
-/* A name/value pair of a webhook header or query parameter; both owned. */
-struct ts_kv {
-	char *name;
-	char *value;
-};
-
-/* A webhook payload, type-checked. Owned strings; free with
- * ts_webhook_spec_cleanup(). */
-struct ts_webhook_spec {
-	char *url;              /* NULL when absent */
-	char *method;           /* NULL when absent (POST) */
-	struct ts_kv *headers;
-	size_t header_count;
-	char *data_json;        /* `data` re-serialized; NULL when absent */
-	struct ts_kv *query;    /* `data`'s top-level fields as text, for GET */
-	size_t query_count;
-	bool has_timeout;
-	double timeout_ms;
-};
-
-/* A message payload, type-checked. Owned strings. */
-struct ts_message_spec {
-	char *recipient;
-	char *message;
-};
-
-/* An email payload, type-checked. Owned strings (NULL when absent); free
- * with ts_email_spec_cleanup(). */
-struct ts_email_spec {
-	char **to;
-	size_t to_count;
-	bool has_to;            /* "to" was present (possibly empty) */
-	char *subject;
-	char *text;
-	char *html;
-	char *reply_to;
 };
 
 /* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
@@ -78,14 +42,11 @@ void ts_task_request_cleanup(struct ts_task_request *req);
 enum ts_err ts_json_parse_webhook(const char *payload_json,
 				  struct ts_webhook_spec *spec,
 				  struct ts_error *err);
-void ts_webhook_spec_cleanup(struct ts_webhook_spec *spec);
 enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_message_spec *spec,
 				  struct ts_error *err);
-void ts_message_spec_cleanup(struct ts_message_spec *spec);
 enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
 				struct ts_error *err);
-void ts_email_spec_cleanup(struct ts_email_spec *spec);
 
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */
@@ -121,8 +82,5 @@ bool ts_json_rows_int(struct ts_json_rows *rows, const char *key, long long valu
 char *ts_json_rows_print(const struct ts_json_rows *rows);
 /* Frees the array; NULL is allowed. */
 void ts_json_rows_free(struct ts_json_rows *rows);
-
-/* True when the `len` bytes at `s` are well-formed UTF-8 without NUL. */
-bool ts_json_is_utf8(const char *s, size_t len);
 
 #endif

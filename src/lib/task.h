@@ -1,4 +1,4 @@
-/* task.h -- the task model: what a task is, its states and actions. */
+/* task.h -- the task model: what a task is, its states, actions and runs. */
 #ifndef TS_TASK_H
 #define TS_TASK_H
 

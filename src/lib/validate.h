@@ -2,9 +2,14 @@
 #ifndef TS_VALIDATE_H
 #define TS_VALIDATE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "email_spec.h"
 #include "errors.h"
-#include "json.h"
+#include "message_spec.h"
 #include "task.h"
+#include "webhook_spec.h"
 
 #define TS_URL_MAX 2048
 #define TS_WEBHOOK_HEADERS_MAX 64
@@ -13,6 +18,8 @@
 #define TS_TIMEOUT_MS_MAX 3600000
 #define TS_RECIPIENT_MAX 255
 #define TS_EMAIL_RECIPIENTS_LIMIT 1000
+
+struct ts_task_request;      /* json.h */
 
 /* Checks a parsed POST /tasks body and fills `task` (initialized by the
  * caller) with the action, a copy of the payload, run_at, recurrence,

@@ -7,10 +7,10 @@
 #include <time.h>
 
 #include "errors.h"
-#include "json.h"
 #include "netguard.h"
 #include "tstime.h"
 #include "validate.h"
+#include "webhook_spec.h"
 
 #define TS_WEBHOOK_EXCERPT_MAX 1024
 #define TS_WEBHOOK_ERROR_MAX 256

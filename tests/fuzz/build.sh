@@ -29,10 +29,10 @@ srcdir=$(cd "$fuzzdir/../.." && pwd)
 # name:library sources (relative to src/):pkg-config modules. When a
 # library file starts calling another module, add that file here.
 harness_table=(
-	"request:lib/json.c lib/validate.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson"
+	"request:lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/validate.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson"
 	"rfc3339:lib/tstime.c:"
 	"cursor:lib/cursor.c lib/b64url.c lib/id.c lib/tstime.c lib/errors.c:uuid"
-	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto"
+	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto"
 )
 
 usage() {

@@ -6,7 +6,7 @@
  *
  * The input is the request body. Besides crashes and leaks it aborts on a
  * broken invariant:
- * - ts_json_is_utf8 disagrees with an independent table-driven check
+ * - ts_utf8_valid disagrees with an independent table-driven check
  *   (Unicode 15, table 3-7, without NUL);
  * - a failed parse leaves fields set, or an error without a code;
  * - an accepted body is not UTF-8, or its payload is not a JSON object;
@@ -16,12 +16,13 @@
  *   unspecified, multicast or reserved address literal (judged here apart
  *   from netguard.c), or a localhost name, passes the SSRF guard's default
  *   rules.
- * Two stricter modes, off by default (see README.md for why):
- * - TS_FUZZ_STRICT_JSON=1 also aborts when a body that is not RFC 8259 JSON
- *   is accepted, or the payload text to be stored is not JSON (cJSON is
- *   lenient: "01", "-.5", raw control characters in strings, any byte up
- *   to 0x20 as white space);
- * - TS_FUZZ_UNTERMINATED=1 passes the body as json.h documents it, `len`
+ * Two stricter modes, on unless their variable is 0 (see README.md):
+ * - TS_FUZZ_STRICT_JSON: a body that is not RFC 8259 JSON must not be
+ *   accepted, the payload text to be stored must be JSON, and a body
+ *   refused as invalid_json must deserve it (judged by an oracle written
+ *   apart from json_strict.c; cJSON alone is lenient: "01", "-.5", raw
+ *   control characters in strings, any byte up to 0x20 as white space);
+ * - TS_FUZZ_UNTERMINATED: the body is passed as json.h documents it, `len`
  *   bytes with no NUL after them, instead of the NUL-terminated copy the
  *   API makes (fcgi.c read_body). */
 #include "config.h"
@@ -38,6 +39,7 @@
 #include "netguard.h"
 #include "task.h"
 #include "tstime.h"
+#include "utf8.h"
 #include "validate.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -58,7 +60,7 @@ static void fail(const char *what, const char *detail)
 }
 
 /* Well-formed UTF-8 without NUL, after the Unicode standard's table 3-7 of
- * byte ranges: written apart from ts_json_is_utf8 on purpose. */
+ * byte ranges: written apart from ts_utf8_valid on purpose. */
 static bool oracle_utf8(const uint8_t *s, size_t len)
 {
 	size_t i = 0;
@@ -103,142 +105,321 @@ static bool oracle_utf8(const uint8_t *s, size_t len)
 	return true;
 }
 
-/* A strict RFC 8259 recognizer (grammar only; the depth was bounded by the
- * parser before this runs). Returns the end of the value or NULL. */
-static const char *strict_value(const char *p, const char *end, int depth);
+/* The oracle of RFC 8259, written from its grammar and apart from
+ * json_strict.c on purpose: that file descends recursively, one function
+ * per production; this one is a pushdown automaton that reads one byte at
+ * a time, with the open containers on an explicit stack. Besides "is it
+ * JSON" it reports what else decides whether the API may refuse it: the
+ * nesting depth, whether the top value is an object, and whether a \u
+ * escape leaves a UTF-16 surrogate unpaired (grammatical, but cJSON
+ * refuses it, as RFC 8259 section 8.2 allows). */
+struct verdict {
+	bool json;
+	bool object;
+	bool lone_surrogate;
+	int depth;              /* deepest nesting of containers */
+};
 
-static const char *strict_ws(const char *p, const char *end)
+enum state {
+	S_VALUE,            /* a value must start (after ':' or ',' in an array) */
+	S_VALUE_OR_CLOSE,   /* just after '[' */
+	S_KEY,              /* a member name must start (after ',' in an object) */
+	S_KEY_OR_CLOSE,     /* just after '{' */
+	S_COLON,            /* after a member name */
+	S_AFTER,            /* after a whole value */
+	S_STRING,           /* inside a string */
+	S_ESCAPE,           /* after a backslash */
+	S_HEX,              /* inside \uXXXX */
+	S_MINUS, S_ZERO, S_INT, S_DOT, S_FRAC, S_E, S_E_SIGN, S_EXP,
+	S_WORD,             /* inside true, false or null */
+};
+
+#define ORACLE_STACK 4096
+
+struct automaton {
+	enum state st;
+	char stack[ORACLE_STACK];   /* '{' or '[' of each open container */
+	int top;
+	bool in_key;                /* the string being read is a member name */
+	const char *word;           /* the rest of true/false/null to match */
+	unsigned hex, hex_digits;
+	bool high_pending;          /* a high surrogate waits for its low half */
+	bool low_expected;          /* this \u must be the low half */
+	struct verdict *v;
+};
+
+static bool is_ws(unsigned char c)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
+	return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
 }
 
-static bool is_digit(char c)
+/* A value (scalar or container) has ended. */
+static void value_done(struct automaton *a)
 {
-	return c >= '0' && c <= '9';
+	a->st = S_AFTER;
 }
 
-static const char *strict_string(const char *p, const char *end)
+/* Starts the value whose first byte is `c`; false when none starts so. */
+static bool start_value(struct automaton *a, unsigned char c)
 {
-	for (p++; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
-			return p + 1;
-		if (c < 0x20)
-			return NULL;
-		if (c == '\\') {
-			if (++p >= end)
-				return NULL;
-			if (*p == 'u') {
-				for (int i = 0; i < 4; i++) {
-					if (++p >= end || !strchr("0123456789abcdefABCDEF", *p) || !*p)
-						return NULL;
-				}
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-	}
-	return NULL;
-}
-
-static const char *strict_number(const char *p, const char *end)
-{
-	if (p < end && *p == '-')
-		p++;
-	if (p < end && *p == '0') {
-		p++;
-	} else if (p < end && *p >= '1' && *p <= '9') {
-		while (p < end && is_digit(*p))
-			p++;
-	} else {
-		return NULL;
-	}
-	if (p < end && *p == '.') {
-		if (++p >= end || !is_digit(*p))
-			return NULL;
-		while (p < end && is_digit(*p))
-			p++;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= end || !is_digit(*p))
-			return NULL;
-		while (p < end && is_digit(*p))
-			p++;
-	}
-	return p;
-}
-
-static const char *strict_literal(const char *p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
-		return NULL;
-	return p + n;
-}
-
-static const char *strict_container(const char *p, const char *end, int depth)
-{
-	char close = *p == '{' ? '}' : ']';
-	bool object = close == '}';
-
-	if (depth > 64)
-		return NULL;
-	p = strict_ws(p + 1, end);
-	if (p < end && *p == close)
-		return p + 1;
-	for (;;) {
-		if (object) {
-			if (p >= end || *p != '"' || !(p = strict_string(p, end)))
-				return NULL;
-			p = strict_ws(p, end);
-			if (p >= end || *p != ':')
-				return NULL;
-			p = strict_ws(p + 1, end);
-		}
-		if (!(p = strict_value(p, end, depth + 1)))
-			return NULL;
-		p = strict_ws(p, end);
-		if (p < end && *p == close)
-			return p + 1;
-		if (p >= end || *p != ',')
-			return NULL;
-		p = strict_ws(p + 1, end);
-	}
-}
-
-static const char *strict_value(const char *p, const char *end, int depth)
-{
-	if (p >= end)
-		return NULL;
-	switch (*p) {
+	switch (c) {
 	case '{':
 	case '[':
-		return strict_container(p, end, depth);
+		if (a->top == ORACLE_STACK)
+			return false;
+		a->stack[a->top++] = (char)c;
+		if (a->top > a->v->depth)
+			a->v->depth = a->top;
+		a->st = c == '{' ? S_KEY_OR_CLOSE : S_VALUE_OR_CLOSE;
+		return true;
 	case '"':
-		return strict_string(p, end);
+		a->in_key = false;
+		a->st = S_STRING;
+		return true;
+	case '-':
+		a->st = S_MINUS;
+		return true;
+	case '0':
+		a->st = S_ZERO;
+		return true;
 	case 't':
-		return strict_literal(p, end, "true");
+		a->word = "rue";
+		a->st = S_WORD;
+		return true;
 	case 'f':
-		return strict_literal(p, end, "false");
+		a->word = "alse";
+		a->st = S_WORD;
+		return true;
 	case 'n':
-		return strict_literal(p, end, "null");
+		a->word = "ull";
+		a->st = S_WORD;
+		return true;
 	default:
-		return strict_number(p, end);
+		if (c >= '1' && c <= '9') {
+			a->st = S_INT;
+			return true;
+		}
+		return false;
 	}
 }
 
-static bool oracle_json(const char *s, size_t len)
+/* Closes the innermost container with `c`; false when it does not match. */
+static bool close_container(struct automaton *a, unsigned char c)
 {
-	const char *end = s + len;
-	const char *p = strict_value(strict_ws(s, end), end, 0);
+	if (a->top == 0 || a->stack[a->top - 1] != (c == '}' ? '{' : '['))
+		return false;
+	a->top--;
+	value_done(a);
+	return true;
+}
 
-	return p && strict_ws(p, end) == end;
+/* Records the code unit of a finished \uXXXX for the surrogate check. */
+static void code_unit(struct automaton *a)
+{
+	bool high = a->hex >= 0xd800 && a->hex <= 0xdbff;
+	bool low = a->hex >= 0xdc00 && a->hex <= 0xdfff;
+
+	if (a->low_expected != low)
+		a->v->lone_surrogate = true;
+	a->high_pending = high;
+	a->low_expected = false;
+}
+
+/* Ends a number at `c` if the number may end here; then `c` is read again
+ * as what follows the value. */
+static bool number_end(struct automaton *a)
+{
+	if (a->st != S_ZERO && a->st != S_INT && a->st != S_FRAC && a->st != S_EXP)
+		return false;
+	value_done(a);
+	return true;
+}
+
+static bool step_number(struct automaton *a, unsigned char c, bool *again)
+{
+	bool digit = c >= '0' && c <= '9';
+
+	switch (a->st) {
+	case S_MINUS:
+		a->st = c == '0' ? S_ZERO : (digit ? S_INT : a->st);
+		return digit;
+	case S_ZERO:
+	case S_INT:
+		if (digit && a->st == S_INT)
+			return true;
+		if (c == '.') {
+			a->st = S_DOT;
+			return true;
+		}
+		if (c == 'e' || c == 'E') {
+			a->st = S_E;
+			return true;
+		}
+		break;
+	case S_DOT:
+		a->st = S_FRAC;
+		return digit;
+	case S_FRAC:
+		if (digit)
+			return true;
+		if (c == 'e' || c == 'E') {
+			a->st = S_E;
+			return true;
+		}
+		break;
+	case S_E:
+		if (c == '+' || c == '-') {
+			a->st = S_E_SIGN;
+			return true;
+		}
+		a->st = S_EXP;
+		return digit;
+	case S_E_SIGN:
+		a->st = S_EXP;
+		return digit;
+	case S_EXP:
+		if (digit)
+			return true;
+		break;
+	default:
+		return false;
+	}
+	*again = true;
+	return number_end(a);
+}
+
+static bool step_string(struct automaton *a, unsigned char c)
+{
+	switch (a->st) {
+	case S_STRING:
+		if (a->high_pending && c != '\\') {
+			a->v->lone_surrogate = true;
+			a->high_pending = false;
+		}
+		if (c == '"') {
+			if (a->in_key)
+				a->st = S_COLON;
+			else
+				value_done(a);
+			return true;
+		}
+		if (c == '\\')
+			a->st = S_ESCAPE;
+		return c >= 0x20;
+	case S_ESCAPE:
+		if (c == 'u') {
+			a->low_expected = a->high_pending;
+			a->high_pending = false;
+			a->hex = 0;
+			a->hex_digits = 0;
+			a->st = S_HEX;
+			return true;
+		}
+		if (a->high_pending) {
+			a->v->lone_surrogate = true;
+			a->high_pending = false;
+		}
+		a->st = S_STRING;
+		return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' ||
+		       c == 'r' || c == 't';
+	case S_HEX: {
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return false;
+		a->hex = a->hex * 16 + (unsigned)d;
+		if (++a->hex_digits == 4) {
+			code_unit(a);
+			a->st = S_STRING;
+		}
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Reads one byte; false when the text cannot be JSON any more. */
+static bool step(struct automaton *a, unsigned char c)
+{
+	bool again = false;
+
+	switch (a->st) {
+	case S_VALUE:
+		return is_ws(c) || start_value(a, c);
+	case S_VALUE_OR_CLOSE:
+		return is_ws(c) || (c == ']' ? close_container(a, c) : start_value(a, c));
+	case S_KEY_OR_CLOSE:
+		if (c == '}')
+			return close_container(a, c);
+		/* fall through */
+	case S_KEY:
+		if (is_ws(c))
+			return true;
+		if (c != '"')
+			return false;
+		a->in_key = true;
+		a->st = S_STRING;
+		return true;
+	case S_COLON:
+		if (c == ':')
+			a->st = S_VALUE;
+		return is_ws(c) || c == ':';
+	case S_AFTER:
+		if (is_ws(c))
+			return true;
+		if (a->top == 0)
+			return false;
+		if (c == ',') {
+			a->st = a->stack[a->top - 1] == '{' ? S_KEY : S_VALUE;
+			return true;
+		}
+		return (c == '}' || c == ']') && close_container(a, c);
+	case S_STRING:
+	case S_ESCAPE:
+	case S_HEX:
+		return step_string(a, c);
+	case S_WORD:
+		if (c != (unsigned char)*a->word)
+			return false;
+		if (!*++a->word)
+			value_done(a);
+		return true;
+	default:
+		if (!step_number(a, c, &again))
+			return false;
+		return again ? step(a, c) : true;
+	}
+}
+
+static void oracle_json(const char *s, size_t len, struct verdict *v)
+{
+	static struct automaton a;   /* 4 KiB of stack: kept off the C stack */
+	size_t i = 0;
+
+	memset(v, 0, sizeof(*v));
+	memset(&a, 0, sizeof(a));
+	a.st = S_VALUE;
+	a.v = v;
+	while (i < len && is_ws((unsigned char)s[i]))
+		i++;
+	v->object = i < len && s[i] == '{';
+	for (; i < len; i++) {
+		if (!step(&a, (unsigned char)s[i]))
+			return;
+	}
+	if (a.high_pending)
+		v->lone_surrogate = true;
+	v->json = (a.st == S_AFTER || number_end(&a)) && a.top == 0;
+}
+
+static bool is_json(const char *s, size_t len)
+{
+	struct verdict v;
+
+	oracle_json(s, len, &v);
+	return v.json;
 }
 
 /* What the executor does with a stored payload: parse it for its action
@@ -393,13 +574,26 @@ static void check_task(const struct ts_task_request *req, const struct ts_task *
 	check_target(task);
 }
 
+/* A body refused as invalid_json must have deserved it: not UTF-8, not
+ * JSON, not an object, nested too deep, or holding an unpaired surrogate
+ * escape. */
+static void check_refusal(const char *body, size_t size, bool utf8)
+{
+	struct verdict v;
+
+	oracle_json(body, size, &v);
+	if (utf8 && v.json && v.object && !v.lone_surrogate && v.depth <= TS_JSON_MAX_DEPTH)
+		fail("refused RFC 8259 JSON as invalid_json", unterminated ? NULL : body);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *v = getenv("TS_FUZZ_STRICT_JSON");
 
-	strict_json = v && strcmp(v, "1") == 0;
+	/* Both on unless set to 0 (README.md, "Stricter modes"). */
+	strict_json = !v || strcmp(v, "0") != 0;
 	v = getenv("TS_FUZZ_UNTERMINATED");
-	unterminated = v && strcmp(v, "1") == 0;
+	unterminated = !v || strcmp(v, "0") != 0;
 	memset(&guard_default, 0, sizeof(guard_default));
 	if (ts_netguard_parse(&guard_demo, "127.0.0.0/8, ::1 localhost", NULL) != TS_OK)
 		fail("the allow-list of the demo does not parse", NULL);
@@ -423,10 +617,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!unterminated)
 		body[size] = '\0';
 
-	bool utf8 = ts_json_is_utf8(body, size);
+	bool utf8 = ts_utf8_valid(body, size);
 	if (utf8 != oracle_utf8(data, size))
-		fail(utf8 ? "ts_json_is_utf8 accepts ill-formed UTF-8"
-			  : "ts_json_is_utf8 rejects well-formed UTF-8", NULL);
+		fail(utf8 ? "ts_utf8_valid accepts ill-formed UTF-8"
+			  : "ts_utf8_valid rejects well-formed UTF-8", NULL);
 
 	ts_error_clear(&err);
 	if (ts_json_parse_task_request(body, size, &req, &err) != TS_OK) {
@@ -435,15 +629,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("failed parse left fields set", NULL);
 		if (!err.code[0] || err.status == TS_OK)
 			fail("failed parse without an error code", NULL);
+		if (strict_json && strcmp(err.code, "invalid_json") == 0)
+			check_refusal(body, size, utf8);
 		goto out;
 	}
 	if (!utf8)
 		fail("accepted a body that is not UTF-8", NULL);
 	/* The payload is stored as text in a column with CHECK (JSON_VALID). */
 	if (strict_json && req.payload_json &&
-	    !oracle_json(req.payload_json, strlen(req.payload_json)))
+	    !is_json(req.payload_json, strlen(req.payload_json)))
 		fail("the payload to be stored is not RFC 8259 JSON", req.payload_json);
-	if (strict_json && !oracle_json(body, size))
+	if (strict_json && !is_json(body, size))
 		fail("accepted a body that is not RFC 8259 JSON", unterminated ? NULL : body);
 	if (req.recurrence && !req.has_recurrence)
 		fail("recurrence without has_recurrence", NULL);

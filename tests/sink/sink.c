@@ -12,7 +12,8 @@
  *                      connections are served meanwhile (a timer heap)
  *   body_bytes=N[,..]  size of the response body (default: the body "ok")
  *   retry_after=V      sent as the Retry-After header value (not a list:
- *                      an HTTP-date contains a comma)
+ *                      an HTTP-date contains a comma); "date+N" sends the
+ *                      HTTP-date N seconds after the answer
  *
  * Each request becomes one line of the log, written when the request has
  * been read (before any delay), tab-separated:
@@ -707,6 +708,17 @@ static bool process_input(struct conn *c)
 		delay = 0;
 	bool scripted_body = script_number(&r, "body_bytes", attempt, 0, RESPONSE_BODY_MAX,
 					   &body_bytes);
+	long ahead;
+	char *ahead_end;
+	if (has_retry_after && strncmp(retry_after, "date+", 5) == 0 &&
+	    (ahead = strtol(retry_after + 5, &ahead_end, 10)) >= 0 && !*ahead_end) {
+		/* An HTTP-date relative to the answer, not to when the test
+		 * wrote the task, so a slow machine cannot make it past. */
+		time_t at = time(NULL) + ahead;
+		struct tm tm;
+		strftime(retry_after, sizeof(retry_after), "%a, %d %b %Y %H:%M:%S GMT",
+			 gmtime_r(&at, &tm));
+	}
 	if (has_retry_after) {
 		/* Keep the header well-formed whatever the query said. */
 		for (char *p = retry_after; *p; p++)

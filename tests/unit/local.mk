@@ -6,6 +6,8 @@ if HAVE_CHECK
 unit_tests = \
 	tests/unit/test_tstime \
 	tests/unit/test_validate \
+	tests/unit/test_utf8 \
+	tests/unit/test_json_strict \
 	tests/unit/test_json \
 	tests/unit/test_cursor \
 	tests/unit/test_conf \
@@ -16,6 +18,10 @@ unit_tests = \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
 	tests/unit/test_finish_plan \
+	tests/unit/test_token \
+	tests/unit/test_id \
+	tests/unit/test_task \
+	tests/unit/test_auth \
 	tests/unit/test_mail
 
 check_PROGRAMS += $(unit_tests)
@@ -36,6 +42,14 @@ tests_unit_test_tstime_LDADD = $(unit_ldadd)
 tests_unit_test_validate_SOURCES = tests/unit/test_validate.c
 tests_unit_test_validate_CFLAGS = $(unit_cflags)
 tests_unit_test_validate_LDADD = $(unit_ldadd)
+
+tests_unit_test_utf8_SOURCES = tests/unit/test_utf8.c
+tests_unit_test_utf8_CFLAGS = $(unit_cflags)
+tests_unit_test_utf8_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_strict_SOURCES = tests/unit/test_json_strict.c
+tests_unit_test_json_strict_CFLAGS = $(unit_cflags)
+tests_unit_test_json_strict_LDADD = $(unit_ldadd)
 
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_CFLAGS = $(unit_cflags)
@@ -80,5 +94,22 @@ tests_unit_test_timers_LDADD = $(CHECK_LIBS)
 tests_unit_test_finish_plan_SOURCES = tests/unit/test_finish_plan.c
 tests_unit_test_finish_plan_CFLAGS = $(unit_cflags)
 tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
+
+tests_unit_test_token_SOURCES = tests/unit/test_token.c
+tests_unit_test_token_CFLAGS = $(unit_cflags)
+tests_unit_test_token_LDADD = $(unit_ldadd)
+
+tests_unit_test_id_SOURCES = tests/unit/test_id.c
+tests_unit_test_id_CFLAGS = $(unit_cflags)
+tests_unit_test_id_LDADD = $(unit_ldadd)
+
+tests_unit_test_task_SOURCES = tests/unit/test_task.c
+tests_unit_test_task_CFLAGS = $(unit_cflags)
+tests_unit_test_task_LDADD = $(unit_ldadd)
+
+tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
+tests_unit_test_auth_CPPFLAGS = $(unit_api_cppflags)
+tests_unit_test_auth_CFLAGS = $(unit_cflags)
+tests_unit_test_auth_LDADD = $(unit_ldadd)
 
 endif

@@ -3,11 +3,14 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "api.h"
 #include "http.h"
 
 /* `name` must be found in `query` with the decoded `want`. */
@@ -259,6 +262,165 @@ START_TEST(error_unavailable)
 }
 END_TEST
 
+/* ---- responses whose body could not be built --------------------------- */
+
+/* cJSON's allocator, failing while `json_oom` is set: how memory running
+ * out inside the JSON writer looks to the API. */
+static bool json_oom;
+
+static void *failing_malloc(size_t n)
+{
+	return json_oom ? NULL : malloc(n);
+}
+
+static void json_memory(bool fails)
+{
+	static cJSON_Hooks hooks = { failing_malloc, free };
+
+	json_oom = fails;
+	cJSON_InitHooks(fails ? &hooks : NULL);
+}
+
+/* Runs `fn(arg)` with stderr going to a file; returns what was written
+ * (caller frees). Check runs each test in its own process, so the swap
+ * stays inside this test. */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	char *text = calloc(1, 4096);
+
+	ck_assert_ptr_nonnull(tmp);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_ptr_nonnull(text);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(fileno(tmp), STDERR_FILENO), 0);
+	fn(arg);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(text, 1, 4095, tmp);
+	text[n] = '\0';
+	fclose(tmp);
+	return text;
+}
+
+/* The response must be a 500 with the fixed JSON error and nothing else. */
+static void expect_internal_error(const struct ts_http_response *resp)
+{
+	cJSON *body;
+
+	ck_assert_int_eq(resp->status, 500);
+	ck_assert_ptr_nonnull(resp->body);
+	body = cJSON_Parse(resp->body);
+	ck_assert_msg(cJSON_IsObject(body), "not JSON: %s", resp->body);
+	ck_assert_str_eq(member(body, "code"), "internal_error");
+	ck_assert_ptr_nonnull(member(body, "error"));
+	ck_assert_str_eq(resp->location, "");
+	ck_assert(!resp->replayed);
+	cJSON_Delete(body);
+}
+
+static void finish(void *resp)
+{
+	ts_http_response_finish(resp);
+}
+
+START_TEST(finish_without_body)
+{
+	struct ts_http_response resp;
+	char *log;
+
+	/* A 201 whose body the handler could not build. */
+	ts_http_response_init(&resp);
+	resp.status = 201;
+	resp.replayed = true;
+	strcpy(resp.location, "/tasks/0190a6f2-1234-7abc-8def-0123456789ab");
+	log = capture_stderr(finish, &resp);
+	expect_internal_error(&resp);
+	ck_assert_msg(strncmp(log, "<3>", 3) == 0 && strstr(log, "out of memory") &&
+		      strstr(log, "201"), "log: %s", log);
+	free(log);
+	ts_http_response_cleanup(&resp);
+
+	/* HEAD stays without a body on the wire. */
+	ts_http_response_init(&resp);
+	resp.omit_body = true;
+	free(capture_stderr(finish, &resp));
+	expect_internal_error(&resp);
+	ck_assert(resp.omit_body);
+	ts_http_response_cleanup(&resp);
+}
+END_TEST
+
+START_TEST(finish_keeps_built_body)
+{
+	struct ts_http_response resp;
+	char *log;
+
+	ts_http_response_init(&resp);
+	resp.status = 201;
+	resp.body = strdup("{\"task_id\":\"x\"}");
+	strcpy(resp.location, "/tasks/x");
+	log = capture_stderr(finish, &resp);
+	ck_assert_int_eq(resp.status, 201);
+	ck_assert_str_eq(resp.body, "{\"task_id\":\"x\"}");
+	ck_assert_str_eq(resp.location, "/tasks/x");
+	ck_assert_str_eq(log, "");
+	free(log);
+	ts_http_response_cleanup(&resp);
+}
+END_TEST
+
+struct exchange {
+	struct ts_api *api;
+	struct ts_http_request *req;
+	struct ts_http_response *resp;
+};
+
+static void handle(void *arg)
+{
+	struct exchange *x = arg;
+
+	json_memory(true);
+	ts_api_handle(x->api, x->req, x->resp);
+	json_memory(false);
+}
+
+/* Through the API's entry point, with cJSON's allocations failing: the
+ * 404 of an unknown route cannot be written, and a 500 goes out instead
+ * of a 404 with nothing in it. No route that needs the database is
+ * reached, so none is needed here. */
+START_TEST(api_handle_json_out_of_memory)
+{
+	struct ts_api api;
+	struct ts_http_request req;
+	struct ts_http_response resp;
+	struct exchange x = { &api, &req, &resp };
+	char *log;
+
+	memset(&api, 0, sizeof(api));
+	memset(&req, 0, sizeof(req));
+	strcpy(req.method, "GET");
+	strcpy(req.path, "/no-such-route");
+	req.query = "";
+	ts_http_response_init(&resp);
+	log = capture_stderr(handle, &x);
+	expect_internal_error(&resp);
+	ck_assert_msg(strstr(log, "out of memory"), "log: %s", log);
+	free(log);
+	ts_http_response_cleanup(&resp);
+
+	/* With memory, the same request is an ordinary 404. */
+	ts_http_response_init(&resp);
+	ts_api_handle(&api, &req, &resp);
+	ck_assert_int_eq(resp.status, 404);
+	ck_assert_ptr_nonnull(strstr(resp.body, "not_found"));
+	ts_http_response_cleanup(&resp);
+}
+END_TEST
+
 START_TEST(reasons)
 {
 	ck_assert_str_eq(ts_http_reason(200), "OK");
@@ -294,6 +456,12 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, error_internal_hidden);
 	tcase_add_test(tc, error_unavailable);
 	tcase_add_test(tc, reasons);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("unbuilt_body");
+	tcase_add_test(tc, finish_without_body);
+	tcase_add_test(tc, finish_keeps_built_body);
+	tcase_add_test(tc, api_handle_json_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -374,6 +374,31 @@ START_TEST(webhook_headers_malformed)
 }
 END_TEST
 
+START_TEST(webhook_headers_nul)
+{
+	struct ts_task task;
+	struct ts_error err;
+
+	/* A NUL would cut the value (or name) when sent: refused like a line
+	 * break, and the message names the header. */
+	webhook_error("{\"url\":\"http://h/\",\"headers\":{\"X-A\":\"a\\u0000b\"}}",
+		      "invalid_field", "payload.headers");
+	ck_assert_int_eq(submit("{\"action\":\"webhook\",\"run_at\":\"" RUN_AT "\","
+				"\"payload\":{\"url\":\"http://h/\",\"headers\":"
+				"{\"X-Ok\":\"1\",\"X-A\":\"a\\u0000\"}}}", &task, &err),
+			 TS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.message, "'X-A'"));
+	ck_assert_ptr_nonnull(strstr(err.message, "NUL"));
+	ts_task_cleanup(&task);
+	webhook_error("{\"url\":\"http://h/\",\"headers\":{\"X-A\\u0000B\":\"v\"}}",
+		      "invalid_field", "payload.headers");
+	/* An escaped backslash before "u0000" is text, not a NUL. */
+	webhook_valid("{\"url\":\"http://h/\",\"headers\":{\"X-A\":\"a\\\\u0000b\"}}");
+	/* A NUL in data is JSON that is sent as JSON: accepted. */
+	webhook_valid("{\"url\":\"http://h/\",\"data\":{\"s\":\"a\\u0000b\"}}");
+}
+END_TEST
+
 /* A payload with `count` headers named X-H<i>. */
 static char *many_headers(int count)
 {
@@ -770,6 +795,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, webhook_headers_ok);
 	tcase_add_test(tc, webhook_headers_reserved);
 	tcase_add_test(tc, webhook_headers_malformed);
+	tcase_add_test(tc, webhook_headers_nul);
 	tcase_add_test(tc, webhook_headers_count);
 	tcase_add_test(tc, webhook_headers_sizes);
 	tcase_add_test(tc, webhook_timeout);

@@ -126,6 +126,7 @@ static enum ts_err next_due(struct ts_db *db, void *ctx, struct ts_error *err)
 	MYSQL_BIND out[1];
 	my_bool is_null = 1;
 	long long v = 0;
+	bool row;
 	MYSQL_STMT *stmt;
 	enum ts_err rc = db_stmt(db, STMT_NEXT_DUE, sql_next_due, &stmt, err);
 
@@ -136,20 +137,11 @@ static enum ts_err next_due(struct ts_db *db, void *ctx, struct ts_error *err)
 	out[0].buffer_type = MYSQL_TYPE_LONGLONG;
 	out[0].buffer = &v;
 	out[0].is_null = &is_null;
-	rc = db_exec_stmt(db, stmt, NULL, NULL, "next due", err);
-	if (rc)
-		return rc;
-	if (mysql_stmt_bind_result(stmt, out))
-		return db_fail(db, stmt, "next due", err);
-	int f = mysql_stmt_fetch(stmt);
-	if (f == 1) {
-		rc = db_fail(db, stmt, "next due", err);
-	} else if (f == 0 && !is_null) {
+	rc = db_fetch_one(db, stmt, NULL, out, &row, "next due", err);
+	if (rc == TS_OK && row && !is_null) {
 		*c->found = true;
 		*c->due_in = (ts_time_us)v;
 	}
-	if (db->conn)
-		mysql_stmt_free_result(stmt);
 	return rc;
 }
 

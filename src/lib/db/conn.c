@@ -277,6 +277,28 @@ enum ts_err db_exec_stmt(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *binds,
 	return TS_OK;
 }
 
+enum ts_err db_fetch_one(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *in, MYSQL_BIND *out,
+			 bool *found, const char *what, struct ts_error *err)
+{
+	enum ts_err rc = db_exec_stmt(db, stmt, in, NULL, what, err);
+	int f;
+
+	*found = false;
+	if (rc)
+		return rc;
+	if (mysql_stmt_bind_result(stmt, out))
+		return db_fail(db, stmt, what, err);
+	f = mysql_stmt_fetch(stmt);
+	if (f == 1)
+		rc = db_fail(db, stmt, what, err);
+	else
+		*found = f != MYSQL_NO_DATA;
+	/* A lost connection made db_fail close every statement, this one too. */
+	if (db->conn)
+		mysql_stmt_free_result(stmt);
+	return rc;
+}
+
 enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
 			 MYSQL_BIND *binds, unsigned long long *affected, const char *what,
 			 struct ts_error *err)

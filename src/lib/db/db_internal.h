@@ -157,6 +157,13 @@ enum ts_err db_task_rows_fetch_all(struct ts_db *db, MYSQL_STMT *stmt, struct db
 enum ts_err db_exec_stmt(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *binds,
 			 unsigned long long *affected, const char *what, struct ts_error *err);
 
+/* Executes `stmt` with the parameters `in` (NULL when it has none) and
+ * fetches its first row into the result binds `out`. On TS_OK, *found
+ * says whether there was a row (a truncated column still counts: its
+ * bind's error flag tells). The result set is freed either way. */
+enum ts_err db_fetch_one(struct ts_db *db, MYSQL_STMT *stmt, MYSQL_BIND *in, MYSQL_BIND *out,
+			 bool *found, const char *what, struct ts_error *err);
+
 /* db_stmt() then db_exec_stmt(): prepares (once) and runs a statement that
  * returns no rows. */
 enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,

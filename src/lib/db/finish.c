@@ -16,6 +16,7 @@
 #include "finish_plan.h"
 #include "id.h"
 #include "json.h"
+#include "utf8.h"
 
 /* Fenced by owner and attempt: the outcome of one attempt never lands on
  * another, even of the same executor. */
@@ -94,13 +95,13 @@ static void bounded_excerpt(const char *text, char out[TS_RUN_EXCERPT_MAX + 1])
 		n = TS_RUN_EXCERPT_MAX;
 	memcpy(out, text, n);
 	out[n] = '\0';
-	if (ts_json_is_utf8(out, n))
+	if (ts_utf8_valid(out, n))
 		return;
 	/* Drop a character cut in half at the end, then mask what is left. */
 	size_t keep = n;
-	while (keep > 0 && keep > n - 4 && !ts_json_is_utf8(out, keep))
+	while (keep > 0 && keep > n - 4 && !ts_utf8_valid(out, keep))
 		keep--;
-	if (keep > 0 && ts_json_is_utf8(out, keep)) {
+	if (keep > 0 && ts_utf8_valid(out, keep)) {
 		out[keep] = '\0';
 		return;
 	}

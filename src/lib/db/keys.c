@@ -57,6 +57,7 @@ static enum ts_err key_tenant(struct ts_db *db, void *ctx, struct ts_error *err)
 	unsigned long in_len, out_len[2];
 	my_bool is_null[2], trunc[2];
 	char stored[TS_SHA256_HEX_MAX];
+	bool row;
 	MYSQL_STMT *stmt;
 	enum ts_err rc = db_stmt(db, STMT_KEY_LOOKUP, sql_key_lookup, &stmt, err);
 
@@ -65,21 +66,11 @@ static enum ts_err key_tenant(struct ts_db *db, void *ctx, struct ts_error *err)
 	db_bind_str(&in[0], token_hash, &in_len);
 	db_bind_out_str(&out[0], tenant, TS_TENANT_MAX, &out_len[0], &is_null[0], &trunc[0]);
 	db_bind_out_str(&out[1], stored, sizeof(stored), &out_len[1], &is_null[1], &trunc[1]);
-	rc = db_exec_stmt(db, stmt, in, NULL, "look up key", err);
-	if (rc)
-		return rc;
-	if (mysql_stmt_bind_result(stmt, out))
-		return db_fail(db, stmt, "look up key", err);
-	int f = mysql_stmt_fetch(stmt);
-	if (f == 1) {
-		rc = db_fail(db, stmt, "look up key", err);
-	} else if (f == MYSQL_NO_DATA || out_len[1] != TS_SHA256_HEX_MAX - 1 ||
-		   /* the index found it; compare again without a data-dependent exit */
-		   !ts_sign_equal(stored, token_hash, TS_SHA256_HEX_MAX - 1)) {
+	rc = db_fetch_one(db, stmt, in, out, &row, "look up key", err);
+	if (rc == TS_OK && (!row || out_len[1] != TS_SHA256_HEX_MAX - 1 ||
+			    /* the index found it; compare again without a data-dependent exit */
+			    !ts_sign_equal(stored, token_hash, TS_SHA256_HEX_MAX - 1)))
 		rc = ts_error_set(err, TS_ERR_NOT_FOUND, "unauthorized", NULL, "unknown or revoked key");
-	}
-	if (db->conn)
-		mysql_stmt_free_result(stmt);
 	return rc;
 }
 

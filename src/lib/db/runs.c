@@ -31,6 +31,7 @@ static enum ts_err task_status(struct ts_db *db, const char *tenant, const char 
 	MYSQL_BIND in[2], out[1];
 	unsigned long in_len[2], out_len;
 	my_bool is_null, trunc;
+	bool row;
 	MYSQL_STMT *stmt;
 	enum ts_err rc = db_stmt(db, STMT_TASK_EXISTS, sql_task_exists, &stmt, err);
 
@@ -39,18 +40,9 @@ static enum ts_err task_status(struct ts_db *db, const char *tenant, const char 
 	db_bind_str(&in[0], id, &in_len[0]);
 	db_bind_str(&in[1], tenant, &in_len[1]);
 	db_bind_out_str(&out[0], status, 16, &out_len, &is_null, &trunc);
-	rc = db_exec_stmt(db, stmt, in, NULL, "task status", err);
-	if (rc)
-		return rc;
-	if (mysql_stmt_bind_result(stmt, out))
-		return db_fail(db, stmt, "task status", err);
-	int f = mysql_stmt_fetch(stmt);
-	if (f == MYSQL_NO_DATA)
+	rc = db_fetch_one(db, stmt, in, out, &row, "task status", err);
+	if (rc == TS_OK && !row)
 		rc = ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", NULL, "Task not found: %s", id);
-	else if (f == 1)
-		rc = db_fail(db, stmt, "task status", err);
-	if (db->conn)
-		mysql_stmt_free_result(stmt);
 	return rc;
 }
 

@@ -146,17 +146,13 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const c
 	db_bind_out_str(&out[0], task_id, TS_ID_TEXT_MAX, &out_len, &out_null[0], &out_err);
 	db_bind_int(&out[1], &same);
 	out[1].is_null = &out_null[1];
-	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt) ||
-	    mysql_stmt_bind_result(stmt, out))
-		return db_fail(db, stmt, "look up idempotency key", err);
-	int f = mysql_stmt_fetch(stmt);
-	if (f == 0) {
-		*found = true;
-		*same_body = same == 1;
-	} else if (f != MYSQL_NO_DATA) {
-		rc = db_fail(db, stmt, "fetch idempotency key", err);
+	rc = db_fetch_one(db, stmt, in, out, found, "look up idempotency key", err);
+	if (rc == TS_OK && *found && out_err) {
+		*found = false;
+		rc = ts_error_set(err, TS_ERR_DB, "database_error", NULL,
+				  "Database error (look up idempotency key: task id too long)");
 	}
-	mysql_stmt_free_result(stmt);
+	*same_body = *found && same == 1;
 	return rc;
 }
 
@@ -404,6 +400,7 @@ static enum ts_err delete_task(struct ts_db *db, void *ctx, struct ts_error *err
 	unsigned long in_len[2], out_len;
 	my_bool out_null, out_err;
 	char status[16];
+	bool row;
 	MYSQL_STMT *stmt;
 	enum ts_err rc = db_stmt(db, STMT_TASK_STATUS, sql_task_status, &stmt, err);
 
@@ -412,16 +409,12 @@ static enum ts_err delete_task(struct ts_db *db, void *ctx, struct ts_error *err
 	db_bind_str(&in[0], id, &in_len[0]);
 	db_bind_str(&in[1], tenant, &in_len[1]);
 	db_bind_out_str(&out[0], status, sizeof(status), &out_len, &out_null, &out_err);
-	if (mysql_stmt_bind_param(stmt, in) || mysql_stmt_execute(stmt) ||
-	    mysql_stmt_bind_result(stmt, out))
-		return db_fail(db, stmt, "lock task", err);
-	int f = mysql_stmt_fetch(stmt);
-	mysql_stmt_free_result(stmt);
-	if (f == MYSQL_NO_DATA)
+	rc = db_fetch_one(db, stmt, in, out, &row, "lock task", err);
+	if (rc)
+		return rc;
+	if (!row)
 		return ts_error_set(err, TS_ERR_NOT_FOUND, "not_found", NULL,
 				    "Task not found: %s", id);
-	if (f != 0)
-		return db_fail(db, stmt, "lock task", err);
 	if (strcmp(status, "running") == 0)
 		return ts_error_set(err, TS_ERR_CONFLICT, "task_running", NULL,
 				    "Task %s is running and cannot be deleted now; "
