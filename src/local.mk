@@ -22,6 +22,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/webhook_spec.c src/lib/webhook_spec.h \
 	src/lib/message_spec.c src/lib/message_spec.h \
 	src/lib/email_spec.c src/lib/email_spec.h \
+	src/lib/amqp_spec.c src/lib/amqp_spec.h \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
@@ -75,14 +76,20 @@ src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h \
 	src/lib/webhook_internal.h src/lib/smtp.c src/lib/smtp.h
 src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 
+# librabbitmq likewise: only the executor publishes to brokers.
+noinst_LIBRARIES += src/lib/libbroker.a
+src_lib_libbroker_a_SOURCES = src/lib/broker.c src/lib/broker.h
+src_lib_libbroker_a_CFLAGS = $(AM_CFLAGS) $(RABBITMQ_CFLAGS)
+
 sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/executor.c src/executor/executor.h \
 	src/executor/action.h src/executor/actions.c \
 	src/executor/action_webhook.c src/executor/action_message.c \
-	src/executor/action_email.c \
+	src/executor/action_email.c src/executor/action_amqp.c \
 	src/executor/job.c src/executor/job.h \
 	src/executor/recorder.c src/executor/recorder.h \
 	src/executor/timers.c src/executor/timers.h
 src_tasksched_executor_CFLAGS = $(AM_CFLAGS) -pthread
-src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS) -lpthread
+src_tasksched_executor_LDADD = src/lib/libwebhook.a src/lib/libbroker.a $(LIBTASKSCHED_LIBS) \
+	$(CURL_LIBS) $(RABBITMQ_LIBS) -lpthread

@@ -76,6 +76,25 @@ static enum ts_err check_email(struct ts_api *api, const struct ts_task *task,
 	return rc;
 }
 
+/* Messages go only to brokers the configuration names. */
+static enum ts_err check_broker(struct ts_api *api, const struct ts_task *task,
+				struct ts_error *err)
+{
+	struct ts_amqp_spec spec;
+	enum ts_err rc = TS_OK;
+
+	if (task->action != TS_ACTION_AMQP)
+		return TS_OK;
+	if (ts_json_parse_amqp(task->payload_json, &spec, err) != TS_OK)
+		return TS_ERR_INVALID;
+	if (!ts_conf_broker(api->conf, spec.broker))
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.broker",
+				  "Invalid field payload.broker: no broker '%.63s' is configured "
+				  "(amqp_broker.<name>)", spec.broker);
+	ts_amqp_spec_cleanup(&spec);
+	return rc;
+}
+
 static void set_location(struct ts_http_response *resp, const char *id)
 {
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
@@ -118,6 +137,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
 	    check_target(api, &task, &err) != TS_OK ||
 	    check_email(api, &task, &err) != TS_OK ||
+	    check_broker(api, &task, &err) != TS_OK ||
 	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;

@@ -59,11 +59,16 @@ struct ts_action_entry {
 	bool (*collect)(void *state, struct ts_attempt_end *end);
 	/* What an end means. */
 	enum ts_attempt_class (*classify)(const struct ts_attempt_end *end);
+	/* Sockets of its own (not the pool's) the loop must wake on when
+	 * they become readable; writes up to `max` into fds, returns how
+	 * many. Optional. */
+	unsigned (*poll_fds)(void *state, int *fds, unsigned max);
 };
 
 extern const struct ts_action_entry ts_action_webhook;
 extern const struct ts_action_entry ts_action_message;
 extern const struct ts_action_entry ts_action_email;
+extern const struct ts_action_entry ts_action_amqp;
 
 /* The entry of action `a`; NULL for a value no entry serves. */
 const struct ts_action_entry *ts_action_lookup(enum ts_action a);

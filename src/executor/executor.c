@@ -572,8 +572,16 @@ static enum ts_err sleep_until_next(struct ts_executor *ex, int64_t now, struct 
 	int64_t wake = ts_timers_nearest(ex->timers, TIMER_COUNT, now + limit, ex);
 	int timeout_ms = ts_timers_timeout_ms(wake, ts_time_monotonic_us());
 
+	int fds[TS_WEBHOOK_WAIT_FDS_MAX];
+	unsigned nfds = 0;
+	for (int a = 0; a < TS_ACTION_COUNT; a++) {
+		const struct ts_action_entry *e = ts_action_lookup((enum ts_action)a);
+		if (e && e->poll_fds)
+			nfds += e->poll_fds(ex->action_state[a], fds + nfds,
+					    TS_WEBHOOK_WAIT_FDS_MAX - nfds);
+	}
 	ts_error_clear(err);
-	if (ts_webhook_wait(ex->pool, timeout_ms, err) != TS_OK)
+	if (ts_webhook_wait_fds(ex->pool, timeout_ms, fds, nfds, err) != TS_OK)
 		return err->status;
 	collect_ended(ex);
 	return TS_OK;

@@ -133,10 +133,68 @@ static enum ts_err set_choice(const struct conf_key *k, char *field, const char 
 			    "'%s' must be one of: %s", k->name, allowed);
 }
 
+const struct ts_conf_broker *ts_conf_broker(const struct ts_conf *conf, const char *name)
+{
+	for (unsigned i = 0; i < conf->amqp_broker_count; i++) {
+		if (strcmp(conf->amqp_brokers[i].name, name) == 0)
+			return &conf->amqp_brokers[i];
+	}
+	return NULL;
+}
+
+/* "amqp_broker.<name>" (the URL) or "amqp_broker.<name>.password_file";
+ * `rest` is what follows "amqp_broker.". */
+static enum ts_err set_broker(struct ts_conf *conf, const char *key, const char *rest,
+			      const char *value, struct ts_error *err)
+{
+	size_t n = strspn(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	bool is_file = strcmp(rest + n, ".password_file") == 0;
+	struct ts_conf_broker *b = NULL;
+
+	if (n == 0 || n >= TS_CONF_BROKER_NAME_MAX || (rest[n] && !is_file))
+		return ts_error_set(err, TS_ERR_INVALID, "unknown_key", key,
+				    "unknown key '%s' (amqp_broker.<name> or "
+				    "amqp_broker.<name>.password_file; names are letters, "
+				    "digits, '_' and '-')", key);
+	if (strlen(value) >= TS_CONF_STR_MAX)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "value of '%s' is too long", key);
+	for (unsigned i = 0; i < conf->amqp_broker_count && !b; i++) {
+		if (strlen(conf->amqp_brokers[i].name) == n &&
+		    strncmp(conf->amqp_brokers[i].name, rest, n) == 0)
+			b = &conf->amqp_brokers[i];
+	}
+	if (!b) {
+		if (conf->amqp_broker_count == TS_CONF_BROKERS_MAX)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "more than %d brokers", TS_CONF_BROKERS_MAX);
+		b = &conf->amqp_brokers[conf->amqp_broker_count++];
+		memcpy(b->name, rest, n);
+		b->name[n] = '\0';
+	}
+	if (is_file) {
+		snprintf(b->password_file, sizeof(b->password_file), "%s", value);
+		return TS_OK;
+	}
+	if (strncmp(value, "amqp://", 7) != 0 && strncmp(value, "amqps://", 8) != 0)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "'%s' must be an amqp:// or amqps:// URL", key);
+	if (strchr(value + 7, ':') && strchr(value, '@') &&
+	    strchr(value + 7, ':') < strchr(value, '@'))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "'%s' must not hold the password: put it in %s.password_file",
+				    key, key);
+	snprintf(b->url, sizeof(b->url), "%s", value);
+	return TS_OK;
+}
+
 enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value,
 			struct ts_error *err)
 {
 	const struct conf_key *k = NULL;
+
+	if (strncmp(key, "amqp_broker.", 12) == 0)
+		return set_broker(conf, key, key + 12, value, err);
 
 	for (size_t i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++) {
 		if (strcmp(conf_keys[i].name, key) == 0) {
@@ -268,6 +326,27 @@ static enum ts_err check_standard_secrets(const struct ts_conf *conf, struct ts_
 	return TS_OK;
 }
 
+/* Each broker has a URL, and its password comes from its file. */
+static enum ts_err load_brokers(struct ts_conf *conf, struct ts_error *err)
+{
+	for (unsigned i = 0; i < conf->amqp_broker_count; i++) {
+		struct ts_conf_broker *b = &conf->amqp_brokers[i];
+		char key[TS_CONF_BROKER_NAME_MAX + 32];
+		snprintf(key, sizeof(key), "amqp_broker.%s", b->name);
+		if (!b->url[0])
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "%s.password_file is set but %s is not", key, key);
+		if (!b->password_file[0])
+			continue;
+		snprintf(key, sizeof(key), "amqp_broker.%s.password_file", b->name);
+		enum ts_err rc = read_secret_file(key, b->password_file, b->password,
+						  sizeof(b->password), err);
+		if (rc != TS_OK)
+			return rc;
+	}
+	return TS_OK;
+}
+
 /* Mail needs a relay URL and a sender that is a mailbox. */
 static enum ts_err check_smtp(const struct ts_conf *conf, struct ts_error *err)
 {
@@ -340,6 +419,8 @@ enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error
 		rc = check_standard_secrets(conf, err);
 	if (rc == TS_OK)
 		rc = check_smtp(conf, err);
+	if (rc == TS_OK)
+		rc = load_brokers(conf, err);
 out:
 	fclose(f);
 	return rc;

@@ -236,8 +236,10 @@ static enum ts_err check_header_nul(const char *payload_json, const cJSON *heade
 	return TS_OK;
 }
 
+/* "headers": an object of strings, into a new array *out of *count pairs
+ * (webhook and amqp payloads). */
 static enum ts_err parse_headers(const char *payload_json, const cJSON *headers,
-				 struct ts_webhook_spec *spec, struct ts_error *err)
+				 struct ts_kv **out, size_t *count, struct ts_error *err)
 {
 	const cJSON *h;
 	int n = cJSON_GetArraySize(headers);
@@ -255,11 +257,11 @@ static enum ts_err parse_headers(const char *payload_json, const cJSON *headers,
 	rc = check_header_nul(payload_json, headers, err);
 	if (rc)
 		return rc;
-	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
-	if (!spec->headers)
+	*out = calloc((size_t)n, sizeof(**out));
+	if (!*out)
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	cJSON_ArrayForEach(h, headers) {
-		struct ts_kv *kv = &spec->headers[spec->header_count++];
+		struct ts_kv *kv = &(*out)[(*count)++];
 		kv->name = strdup(h->string);
 		kv->value = strdup(h->valuestring);
 		if (!kv->name || !kv->value)
@@ -314,7 +316,7 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 		goto out;
 	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
 	if (item && !cJSON_IsNull(item)) {
-		rc = parse_headers(payload_json, item, spec, err);
+		rc = parse_headers(payload_json, item, &spec->headers, &spec->header_count, err);
 		if (rc)
 			goto out;
 	}
@@ -377,6 +379,45 @@ static enum ts_err parse_recipients(const cJSON *to, struct ts_email_spec *spec,
 			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	}
 	return TS_OK;
+}
+
+enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
+			       struct ts_error *err)
+{
+	enum ts_err rc;
+	const cJSON *item;
+	cJSON *root = cJSON_Parse(payload_json);
+
+	memset(spec, 0, sizeof(*spec));
+	spec->persistent = true;
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "payload", "must be a JSON object");
+		goto out;
+	}
+	rc = take_string(root, "broker", "payload.broker", &spec->broker, err);
+	if (!rc)
+		rc = take_string(root, "exchange", "payload.exchange", &spec->exchange, err);
+	if (!rc)
+		rc = take_string(root, "routing_key", "payload.routing_key", &spec->routing_key, err);
+	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
+	if (!rc && item && !cJSON_IsNull(item))
+		rc = parse_headers(payload_json, item, &spec->headers, &spec->header_count, err);
+	item = cJSON_GetObjectItemCaseSensitive(root, "body");
+	if (!rc && item &&
+	    !(spec->body_json = item_text(payload_json, strlen(payload_json), "body", item)))
+		rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	item = cJSON_GetObjectItemCaseSensitive(root, "persistent");
+	if (!rc && item) {
+		if (cJSON_IsBool(item))
+			spec->persistent = cJSON_IsTrue(item);
+		else
+			rc = invalid_field(err, "payload.persistent", "must be true or false");
+	}
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_amqp_spec_cleanup(spec);
+	return rc;
 }
 
 enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,

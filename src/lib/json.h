@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "amqp_spec.h"
 #include "email_spec.h"
 #include "errors.h"
 #include "json_strict.h"
@@ -47,6 +48,8 @@ enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_error *err);
 enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
 				struct ts_error *err);
+enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
+			       struct ts_error *err);
 
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */

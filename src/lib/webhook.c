@@ -589,10 +589,21 @@ static void complete(struct ts_webhook_pool *pool, CURL *easy, CURLcode result)
 
 enum ts_err ts_webhook_wait(struct ts_webhook_pool *pool, int timeout_ms, struct ts_error *err)
 {
+	return ts_webhook_wait_fds(pool, timeout_ms, NULL, 0, err);
+}
+
+enum ts_err ts_webhook_wait_fds(struct ts_webhook_pool *pool, int timeout_ms, const int *fds,
+				unsigned nfds, struct ts_error *err)
+{
 	int running = 0, queued;
 	CURLMsg *msg;
+	struct curl_waitfd extra[TS_WEBHOOK_WAIT_FDS_MAX];
 
-	if (curl_multi_poll(pool->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK ||
+	if (nfds > TS_WEBHOOK_WAIT_FDS_MAX)
+		nfds = TS_WEBHOOK_WAIT_FDS_MAX;
+	for (unsigned i = 0; i < nfds; i++)
+		extra[i] = (struct curl_waitfd){ .fd = fds[i], .events = CURL_WAIT_POLLIN };
+	if (curl_multi_poll(pool->multi, extra, nfds, timeout_ms, NULL) != CURLM_OK ||
 	    curl_multi_perform(pool->multi, &running) != CURLM_OK)
 		return ts_error_set(err, TS_ERR_INTERNAL, "curl", NULL, "curl multi interface failed");
 	while ((msg = curl_multi_info_read(pool->multi, &queued))) {

@@ -19,6 +19,9 @@
 /* "Name: value" of one request header. */
 #define TS_HEADER_LINE_MAX (TS_HEADER_NAME_MAX + TS_HEADER_VALUE_MAX + 4)
 
+/* Sockets of others one wait can watch at most. */
+#define TS_WEBHOOK_WAIT_FDS_MAX 16
+
 /* A set of requests in flight, sharing connections (keep-alive) and DNS. */
 struct ts_webhook_pool;
 
@@ -77,6 +80,11 @@ unsigned ts_webhook_in_flight(const struct ts_webhook_pool *pool);
 /* Drives the transfers, waiting up to `timeout_ms` for network activity
  * or ts_webhook_wakeup(). */
 enum ts_err ts_webhook_wait(struct ts_webhook_pool *pool, int timeout_ms, struct ts_error *err);
+
+/* The same, waking also when one of the `nfds` sockets `fds` becomes
+ * readable (the connections of other actions, e.g. a message broker's). */
+enum ts_err ts_webhook_wait_fds(struct ts_webhook_pool *pool, int timeout_ms, const int *fds,
+				unsigned nfds, struct ts_error *err);
 
 /* Makes a ts_webhook_wait in progress return; safe in a signal handler. */
 void ts_webhook_wakeup(struct ts_webhook_pool *pool);

@@ -28,6 +28,7 @@ declare -a X_CONF_BASE=()
 declare -a X_SINK_HEADERS=()
 declare -a X_EXEC_NAMES=()
 declare -a X_SERVER_PIDS=()
+declare -a X_DOWN_HOOKS=()
 
 # --- outcomes --------------------------------------------------------------
 
@@ -444,6 +445,11 @@ x_procs_down() {
 		ts_stop_pid "$pid" 5
 	done
 	X_SERVER_PIDS=()
+	# Commands a test registered to stop what it started otherwise.
+	for f in "${X_DOWN_HOOKS[@]}"; do
+		"$f"
+	done
+	X_DOWN_HOOKS=()
 	x_sink_stop
 	# The foreign receivers of tests/receivers/lib.sh, where a test uses them.
 	[[ $(type -t rx_stop_all) == function ]] && rx_stop_all

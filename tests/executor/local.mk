@@ -23,7 +23,8 @@ executor_tests = \
 	tests/executor/executor-precision.test \
 	tests/executor/executor-systemd.test \
 	tests/executor/executor-email.test \
-	tests/executor/executor-signatures.test
+	tests/executor/executor-signatures.test \
+	tests/executor/executor-amqp.test
 
 TESTS += $(executor_tests)
 
@@ -33,6 +34,7 @@ EXTRA_DIST += \
 	tests/executor/smtp-receiver.py \
 	tests/executor/mail-parse.py \
 	tests/executor/sw-receiver.js \
+	tests/executor/amqp-consumer.py \
 	tests/receivers/lib.sh \
 	tests/receivers/node-receiver.js \
 	tests/receivers/py-receiver.py \

@@ -503,10 +503,12 @@ START_TEST(message_rules)
 }
 END_TEST
 
-static void email_error(const char *payload, const char *code, const char *field)
+/* A body of `action` with `payload` must be refused with `code`, `field`. */
+static void action_error(const char *action, const char *payload, const char *code,
+			 const char *field)
 {
-	char *body = fmt("{\"action\":\"email\",\"run_at\":\"" RUN_AT "\",\"payload\":%s}",
-			 payload);
+	char *body = fmt("{\"action\":\"%s\",\"run_at\":\"" RUN_AT "\",\"payload\":%s}",
+			 action, payload);
 
 	expect_error(body, code, field);
 	free(body);
@@ -517,28 +519,28 @@ START_TEST(email_rules)
 	struct ts_task task;
 	char *p;
 
-	email_error("{\"subject\":\"s\",\"text\":\"t\"}", "missing_field", "payload.to");
-	email_error("{\"to\":[],\"subject\":\"s\",\"text\":\"t\"}", "invalid_field",
+	action_error("email", "{\"subject\":\"s\",\"text\":\"t\"}", "missing_field", "payload.to");
+	action_error("email", "{\"to\":[],\"subject\":\"s\",\"text\":\"t\"}", "invalid_field",
 		    "payload.to");
-	email_error("{\"to\":\"a@example.org\",\"subject\":\"s\",\"text\":\"t\"}",
+	action_error("email", "{\"to\":\"a@example.org\",\"subject\":\"s\",\"text\":\"t\"}",
 		    "invalid_field", "payload.to");
-	email_error("{\"to\":[\"a@example.org\",1],\"subject\":\"s\",\"text\":\"t\"}",
+	action_error("email", "{\"to\":[\"a@example.org\",1],\"subject\":\"s\",\"text\":\"t\"}",
 		    "invalid_field", "payload.to");
-	email_error("{\"to\":[\"not an address\"],\"subject\":\"s\",\"text\":\"t\"}",
+	action_error("email", "{\"to\":[\"not an address\"],\"subject\":\"s\",\"text\":\"t\"}",
 		    "invalid_field", "payload.to");
 	/* Header injection through any field is refused, not escaped. */
-	email_error("{\"to\":[\"a@example.org\\r\\nBcc: x@evil.example\"],\"subject\":\"s\","
+	action_error("email", "{\"to\":[\"a@example.org\\r\\nBcc: x@evil.example\"],\"subject\":\"s\","
 		    "\"text\":\"t\"}", "invalid_field", "payload.to");
-	email_error("{\"to\":[\"a@example.org\"],\"subject\":\"s\\r\\nBcc: x@evil.example\","
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\\r\\nBcc: x@evil.example\","
 		    "\"text\":\"t\"}", "invalid_field", "payload.subject");
-	email_error("{\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\","
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\","
 		    "\"reply_to\":\"b@example.org\\nBcc: x@evil.example\"}", "invalid_field",
 		    "payload.reply_to");
-	email_error("{\"to\":[\"a@example.org\"],\"text\":\"t\"}", "missing_field",
+	action_error("email", "{\"to\":[\"a@example.org\"],\"text\":\"t\"}", "missing_field",
 		    "payload.subject");
-	email_error("{\"to\":[\"a@example.org\"],\"subject\":\"s\"}", "missing_field",
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\"}", "missing_field",
 		    "payload.text");
-	email_error("{\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\",\"html\":1}",
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\",\"html\":1}",
 		    "invalid_field", "payload.html");
 
 	p = fmt("{\"action\":\"email\",\"run_at\":\"" RUN_AT "\",\"payload\":"
@@ -548,6 +550,39 @@ START_TEST(email_rules)
 	ck_assert_int_eq(task.action, TS_ACTION_EMAIL);
 	ts_task_cleanup(&task);
 	free(p);
+}
+END_TEST
+
+
+START_TEST(amqp_rules)
+{
+	struct ts_task task;
+	char *big = repeat('x', TS_AMQP_BODY_MAX);
+	char *p;
+
+	action_error("amqp", "{\"exchange\":\"e\"}", "missing_field", "payload.broker");
+	action_error("amqp", "{\"broker\":\"\",\"exchange\":\"e\"}", "invalid_field", "payload.broker");
+	action_error("amqp", "{\"broker\":\"main\"}", "missing_field", "payload.exchange");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":1}", "invalid_field", "payload.exchange");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\\n\"}", "invalid_field",
+		   "payload.exchange");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\",\"persistent\":\"yes\"}",
+		   "invalid_field", "payload.persistent");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\",\"headers\":{\"a\":1}}",
+		   "invalid_field", "payload.headers");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\",\"headers\":{\"X-Tasksched-Attempt\":\"1\"}}",
+		   "invalid_field", "payload.headers");
+	p = fmt("{\"broker\":\"main\",\"exchange\":\"e\",\"body\":\"%s\"}", big);
+	action_error("amqp", p, "invalid_field", "payload.body");
+	free(p);
+
+	expect_valid("{\"action\":\"amqp\",\"run_at\":\"" RUN_AT "\",\"payload\":"
+		     "{\"broker\":\"main\",\"exchange\":\"\",\"routing_key\":\"q\","
+		     "\"body\":{\"a\":[1,2]},\"headers\":{\"x-kind\":\"report\"},"
+		     "\"persistent\":false}}", &task);
+	ck_assert_int_eq(task.action, TS_ACTION_AMQP);
+	ts_task_cleanup(&task);
+	free(big);
 }
 END_TEST
 
@@ -782,6 +817,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, missing_fields);
 	tcase_add_test(tc, invalid_action);
 	tcase_add_test(tc, email_rules);
+	tcase_add_test(tc, amqp_rules);
 	tcase_add_test(tc, invalid_payload);
 	tcase_add_test(tc, invalid_run_at);
 	tcase_add_test(tc, invalid_recurrence);
