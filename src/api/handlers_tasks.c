@@ -106,11 +106,13 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	struct ts_error err;
 	struct ts_task_request treq;
 	struct ts_task task;
-	bool replayed = false;
+	bool replayed = false, dry_run = false;
 
 	ts_error_clear(&err);
 	ts_task_init(&task);
 	memset(&treq, 0, sizeof(treq));
+	if (ts_schedules_dry_run_param(req->query, &dry_run, &err) != TS_OK)
+		goto fail;
 	if (req->body_too_large) {
 		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
 			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
@@ -137,8 +139,13 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
 	    check_target(api, &task, &err) != TS_OK ||
 	    check_email(api, &task, &err) != TS_OK ||
-	    check_broker(api, &task, &err) != TS_OK ||
-	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
+	    check_broker(api, &task, &err) != TS_OK)
+		goto fail;
+	if (dry_run) {
+		ts_schedules_dry_run(&task, resp);
+		goto out;
+	}
+	if (ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;
 

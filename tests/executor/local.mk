@@ -20,6 +20,7 @@ executor_tests = \
 	tests/executor/executor-crash.test \
 	tests/executor/executor-lease.test \
 	tests/executor/executor-recurrence.test \
+	tests/executor/executor-cron.test \
 	tests/executor/executor-precision.test \
 	tests/executor/executor-systemd.test \
 	tests/executor/executor-email.test \

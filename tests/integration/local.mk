@@ -8,7 +8,8 @@ integration_tests = \
 	tests/integration/api-apache.test \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
-	tests/integration/auth.test
+	tests/integration/auth.test \
+	tests/integration/schedules.test
 
 TESTS += $(integration_tests)
 
