@@ -17,6 +17,8 @@
 #   ts_lighttpd_start DIR PORT SOCK SNIPPET / ts_lighttpd_stop DIR
 #   ts_apache_start DIR PORT SOCK SNIPPET   / ts_apache_stop DIR
 #       (main configurations from scripts/stack-{lighttpd,apache2}.conf.in)
+#   ts_rabbitmq_start DIR PORT USER PWFILE / ts_rabbitmq_stop DIR,
+#       ts_rabbitmq_env DIR COMMAND...      a private RabbitMQ node
 #   ts_fill_template IN OUT NAME=VALUE...   @NAME@ placeholders filled in
 #   ts_default_builddir SRCDIR, ts_build SRCDIR BUILDDIR [CONFIGURE ARGS...]
 #
@@ -220,6 +222,79 @@ ts_apache_start() {
 # SIGTERM makes Apache's parent stop its children and exit.
 ts_apache_stop() {
 	ts_web_stop "$1" apache2 15
+}
+
+# --- RabbitMQ --------------------------------------------------------------
+
+TS_RABBITMQ_BIN=/usr/lib/rabbitmq/bin
+
+# ts_rabbitmq_start DIR PORT USER PWFILE -- Debian's rabbitmq-server on
+# 127.0.0.1:PORT with a node name, epmd port, data, logs and Erlang cookie
+# of its own under DIR (so it meets no system broker), one user USER whose
+# password is the first line of PWFILE, no plugins. The first start writes
+# DIR/env; a later start with the same DIR is the same node again, with its
+# data (a broker restart). Waits until the port is open (RabbitMQ takes a
+# while); the broker's own pid is in DIR/pid.
+ts_rabbitmq_start() {
+	local dir=$1 port=$2 user=$3 pwfile=$4 pid
+	[[ -x $TS_RABBITMQ_BIN/rabbitmq-server ]] || {
+		ts_msg "rabbitmq-server is not installed"
+		return 1
+	}
+	mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1
+	if [[ ! -f $dir/env ]]; then
+		mkdir -p "$dir/home" "$dir/mnesia" "$dir/log" || return 1
+		printf '%s
+' "listeners.tcp.default = 127.0.0.1:$port" "default_user = $user" 			"default_pass = $(head -n 1 "$pwfile")" >"$dir/rabbitmq.conf" || return 1
+		echo '[].' >"$dir/enabled_plugins"
+		{
+			echo "HOME=$dir/home"
+			echo "RABBITMQ_NODENAME=ts$$-$port@localhost"
+			echo "RABBITMQ_NODE_PORT=$port"
+			echo "RABBITMQ_DIST_PORT=$(ts_free_port)"
+			echo "ERL_EPMD_PORT=$(ts_free_port)"
+			echo "RABBITMQ_MNESIA_BASE=$dir/mnesia"
+			echo "RABBITMQ_LOG_BASE=$dir/log"
+			echo "RABBITMQ_CONFIG_FILE=$dir/rabbitmq"
+			echo "RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins"
+			echo "RABBITMQ_PID_FILE=$dir/pid"
+		} >"$dir/env" || return 1
+	fi
+	rm -f "$dir/pid"
+	ts_rabbitmq_env "$dir" ts_spawn "$dir/server.pid" "$dir/server.log" \
+		"$TS_RABBITMQ_BIN/rabbitmq-server" || return 1
+	ts_wait_port 127.0.0.1 "$port" 240 || {
+		ts_start_failed rabbitmq-server "$(cat "$dir/server.pid" 2>/dev/null)" "$dir/server.log" 20
+		return 1
+	}
+	pid=$(ts_wait_file "$dir/pid" 30) || return 1
+	ts_pid_alive "$pid"
+}
+
+# ts_rabbitmq_env DIR COMMAND... -- runs COMMAND (a program or function)
+# with the broker's environment (rabbitmqctl needs it to find the node).
+ts_rabbitmq_env() {
+	local dir=$1
+	shift
+	(
+		set -a
+		# shellcheck source=/dev/null
+		source "$dir/env"
+		set +a
+		"$@"
+	)
+}
+
+# ts_rabbitmq_stop DIR -- stops the broker and its epmd.
+ts_rabbitmq_stop() {
+	local dir=$1 pid
+	[[ -f $dir/env ]] || return 0
+	pid=$(cat "$dir/pid" 2>/dev/null) && ts_stop_pid "$pid" 30
+	pid=$(cat "$dir/server.pid" 2>/dev/null) && ts_stop_pid "$pid" 10
+	# shellcheck disable=SC2016 # expanded by that sh, in the broker's environment
+	command -v epmd >/dev/null &&
+		ts_rabbitmq_env "$dir" sh -c 'epmd -port "$ERL_EPMD_PORT" -kill' >/dev/null 2>&1
+	return 0
 }
 
 # --- Building --------------------------------------------------------------

@@ -28,6 +28,8 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/json.c src/lib/json.h \
 	src/lib/webhook_spec.c src/lib/webhook_spec.h \
 	src/lib/message_spec.c src/lib/message_spec.h \
+	src/lib/email_spec.c src/lib/email_spec.h \
+	src/lib/amqp_spec.c src/lib/amqp_spec.h \
 	src/lib/validate.c src/lib/validate.h \
 	src/lib/validate_schedule.c \
 	src/lib/cursor.c src/lib/cursor.h \
@@ -43,7 +45,8 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/token.c src/lib/token.h \
 	src/lib/etag.c src/lib/etag.h \
 	src/lib/json_patch.c src/lib/json_patch.h \
-	src/lib/task_change.c src/lib/task_change.h
+	src/lib/task_change.c src/lib/task_change.h \
+	src/lib/mail.c src/lib/mail.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
 	$(CRYPTO_CFLAGS) $(ICAL_CFLAGS)
 
@@ -97,7 +100,7 @@ src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
 	sql/003_schedules.sql sql/004_pause.sql sql/005_metrics.sql \
-	sql/006_retention.sql
+	sql/006_retention.sql sql/007_actions.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched
@@ -105,15 +108,25 @@ dist_tasksschedconf_DATA = conf/tasksched.conf
 
 # libcurl is only linked where webhooks are fired, keeping the API small.
 noinst_LIBRARIES += src/lib/libwebhook.a
-src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h
+src_lib_libwebhook_a_SOURCES = src/lib/webhook.c src/lib/webhook.h \
+	src/lib/webhook_internal.h src/lib/smtp.c src/lib/smtp.h
 src_lib_libwebhook_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+
+# librabbitmq likewise: only the executor publishes to brokers.
+noinst_LIBRARIES += src/lib/libbroker.a
+src_lib_libbroker_a_SOURCES = src/lib/broker.c src/lib/broker.h
+src_lib_libbroker_a_CFLAGS = $(AM_CFLAGS) $(RABBITMQ_CFLAGS)
 
 sbin_PROGRAMS += src/tasksched-executor
 src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/executor.c src/executor/executor.h \
+	src/executor/action.h src/executor/actions.c \
+	src/executor/action_webhook.c src/executor/action_message.c \
+	src/executor/action_email.c src/executor/action_amqp.c \
 	src/executor/job.c src/executor/job.h \
 	src/executor/recorder.c src/executor/recorder.h \
 	src/executor/notifier.c src/executor/notifier.h \
 	src/executor/timers.c src/executor/timers.h
 src_tasksched_executor_CFLAGS = $(AM_CFLAGS) -pthread
-src_tasksched_executor_LDADD = src/lib/libwebhook.a $(LIBTASKSCHED_LIBS) $(CURL_LIBS) -lpthread
+src_tasksched_executor_LDADD = src/lib/libwebhook.a src/lib/libbroker.a $(LIBTASKSCHED_LIBS) \
+	$(CURL_LIBS) $(RABBITMQ_LIBS) -lpthread

@@ -66,6 +66,49 @@ static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
 	return rc;
 }
 
+/* Mail goes only where the configuration says, to at most
+ * email_max_recipients addresses. */
+static enum ts_err check_email(struct ts_api *api, const struct ts_task *task,
+			       struct ts_error *err)
+{
+	struct ts_email_spec spec;
+	enum ts_err rc = TS_OK;
+
+	if (task->action != TS_ACTION_EMAIL)
+		return TS_OK;
+	if (!api->conf->smtp_url[0])
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "action",
+				    "Invalid field action: email is not configured on this "
+				    "server (smtp_url)");
+	if (ts_json_parse_email(task->payload_json, &spec, err) != TS_OK)
+		return TS_ERR_INVALID;
+	if (spec.to_count > api->conf->email_max_recipients)
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.to",
+				  "Invalid field payload.to: more than %u recipients "
+				  "(email_max_recipients)", api->conf->email_max_recipients);
+	ts_email_spec_cleanup(&spec);
+	return rc;
+}
+
+/* Messages go only to brokers the configuration names. */
+static enum ts_err check_broker(struct ts_api *api, const struct ts_task *task,
+				struct ts_error *err)
+{
+	struct ts_amqp_spec spec;
+	enum ts_err rc = TS_OK;
+
+	if (task->action != TS_ACTION_AMQP)
+		return TS_OK;
+	if (ts_json_parse_amqp(task->payload_json, &spec, err) != TS_OK)
+		return TS_ERR_INVALID;
+	if (!ts_conf_broker(api->conf, spec.broker))
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.broker",
+				  "Invalid field payload.broker: no broker '%.63s' is configured "
+				  "(amqp_broker.<name>)", spec.broker);
+	ts_amqp_spec_cleanup(&spec);
+	return rc;
+}
+
 enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t len,
 				   struct ts_task *task, struct ts_error *err)
 {
@@ -77,6 +120,10 @@ enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t 
 	rc = ts_validate_task_request(&treq, task, err);
 	if (rc == TS_OK)
 		rc = check_target(api, task, err);
+	if (rc == TS_OK)
+		rc = check_email(api, task, err);
+	if (rc == TS_OK)
+		rc = check_broker(api, task, err);
 	ts_task_request_cleanup(&treq);
 	return rc;
 }

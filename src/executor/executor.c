@@ -6,8 +6,14 @@
  * afterwards. Its periodic work is a table of timed jobs (timers.h): the
  * end of the run, lease renewal, reaping expired leases, claiming (which
  * also polls for tasks created meanwhile), flushing outcomes to the
- * recorder, and retention (deleting old finished tasks in bounded steps). Each pass runs the due jobs, starts what was claimed, and then
- * sleeps in curl's poll until a response comes or the nearest job is due. */
+ * recorder, failure notices and retention (deleting old finished tasks in
+ * bounded steps). Each pass runs the due jobs, starts what was claimed, and
+ * then sleeps in curl's poll until a response comes or the nearest job is
+ * due.
+ *
+ * This file is the dispatch engine every action shares: claim, attempt,
+ * outcome, retry timing and run history. How an action delivers is a
+ * table entry of its own (action.h, action_*.c). */
 #include "config.h"
 
 #include <signal.h>
@@ -16,16 +22,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "db/db.h"
 #include "executor.h"
 #include "job.h"
-#include "json.h"
 #include "log.h"
 #include "notifier.h"
 #include "recorder.h"
 #include "retry.h"
 #include "timers.h"
-#include "validate.h"
 #include "webhook.h"
 
 /* Outcomes are written when this many are waiting, or when the oldest has
@@ -64,7 +69,8 @@ enum { TIMER_END, TIMER_RENEW, TIMER_REAP, TIMER_CLAIM, TIMER_FLUSH, TIMER_NOTIC
 struct ts_executor {
 	const struct ts_conf *conf;
 	struct ts_db *db;
-	struct ts_webhook_pool *pool;
+	struct ts_webhook_pool *pool;    /* the loop sleeps in its poll */
+	void *action_state[TS_ACTION_COUNT];
 	char id[65];
 	struct ts_job_queue pending;     /* claimed, not started */
 	struct ts_job_queue done;        /* finished, not handed to the recorder */
@@ -86,6 +92,44 @@ struct ts_executor {
 	int64_t record_deadline;      /* after a database failure: stop waiting for the recorder */
 	struct ts_prune_counts pruned; /* retention's work in this run */
 };
+
+/* Sets up every action of the table for this executor. */
+static enum ts_err open_actions(struct ts_executor *ex, struct ts_error *err)
+{
+	const struct ts_action_env env = {
+		.conf = ex->conf, .pool = ex->pool, .notifier = ex->notifier,
+	};
+
+	for (int a = 0; a < TS_ACTION_COUNT; a++) {
+		const struct ts_action_entry *e = ts_action_lookup((enum ts_action)a);
+		if (e && e->open && e->open(&env, &ex->action_state[a], err) != TS_OK)
+			return err ? err->status : TS_ERR_INTERNAL;
+	}
+	return TS_OK;
+}
+
+static void close_actions(struct ts_executor *ex)
+{
+	for (int a = 0; a < TS_ACTION_COUNT; a++) {
+		const struct ts_action_entry *e = ts_action_lookup((enum ts_action)a);
+		if (e && e->close)
+			e->close(ex->action_state[a]);
+		ex->action_state[a] = NULL;
+	}
+}
+
+/* Attempts started and not yet collected, over all actions. */
+static size_t in_flight(const struct ts_executor *ex)
+{
+	size_t n = 0;
+
+	for (int a = 0; a < TS_ACTION_COUNT; a++) {
+		const struct ts_action_entry *e = ts_action_lookup((enum ts_action)a);
+		if (e)
+			n += e->in_flight(ex->action_state[a]);
+	}
+	return n;
+}
 
 static void wake_loop(void *arg)
 {
@@ -113,6 +157,7 @@ struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error 
 	struct ts_webhook_options wopts = {
 		.user_agent = ua, .guard = &ex->guard,
 		.signing_secret = conf->webhook_signing_secret,
+		.signature_scheme = conf->webhook_signature_scheme,
 	};
 	if (ts_netguard_parse(&ex->guard, conf->webhook_allow, err) != TS_OK ||
 	    ts_db_new(conf, &ex->db, err) != TS_OK ||
@@ -126,6 +171,10 @@ struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error 
 		ts_executor_free(ex);
 		return NULL;
 	}
+	if (open_actions(ex, err) != TS_OK) {
+		ts_executor_free(ex);
+		return NULL;
+	}
 	return ex;
 }
 
@@ -136,6 +185,8 @@ void ts_executor_free(struct ts_executor *ex)
 	ts_recorder_free(ex->recorder, NULL, NULL);
 	ts_job_queue_clear(&ex->pending);
 	ts_job_queue_clear(&ex->done);
+	/* Actions first: their attempts in flight use the pool. */
+	close_actions(ex);
 	ts_webhook_pool_free(ex->pool);
 	ts_notifier_free(ex->notifier);
 	ts_db_free(ex->db);
@@ -177,7 +228,7 @@ static void note_db_failure(struct ts_executor *ex, const struct ts_error *err)
 /* Nothing claimed waits to start and no request is in flight. */
 static bool is_idle(const struct ts_executor *ex)
 {
-	return ex->pending.count == 0 && ts_webhook_in_flight(ex->pool) == 0;
+	return ex->pending.count == 0 && in_flight(ex) == 0;
 }
 
 /* The run must end soon: what was claimed and has not started goes back. */
@@ -210,49 +261,29 @@ static void finish_job(struct ts_executor *ex, struct ts_job *j, enum ts_run_out
 		ts_timers_arm(&ex->timers[TIMER_FLUSH], now);
 }
 
-static void run_message(struct ts_executor *ex, struct ts_job *j)
+/* Starts an attempt of `j` with its action; an attempt that cannot start
+ * ends here. */
+static void start_job(struct ts_executor *ex, struct ts_job *j)
 {
-	struct ts_message_spec spec;
+	const struct ts_action_entry *e = ts_action_lookup(j->task.action);
 	struct ts_error err;
+	enum ts_err rc;
 
 	ts_error_clear(&err);
 	j->result.started_at = ts_time_now();
-	if (ts_json_parse_message(j->task.payload_json, &spec, &err) != TS_OK ||
-	    ts_validate_message(&spec, &err) != TS_OK) {
-		ts_message_spec_cleanup(&spec);
-		snprintf(j->error, sizeof(j->error), "invalid payload: %s", err.message);
+	if (!e) {
+		snprintf(j->error, sizeof(j->error), "this executor cannot run action %s",
+			 ts_action_name(j->task.action));
 		finish_job(ex, j, TS_RUN_FAILED);
 		return;
 	}
-	ts_log(TS_LOG_INFO, j->task.id, "message to %s: %.1500s", spec.recipient, spec.message);
-	ts_message_spec_cleanup(&spec);
-	finish_job(ex, j, TS_RUN_SUCCEEDED);
-}
-
-static void start_webhook(struct ts_executor *ex, struct ts_job *j)
-{
-	struct ts_error err;
-	struct ts_webhook_request req;
-	long timeout = ex->conf->webhook_timeout_ms;
-
-	ts_error_clear(&err);
-	j->result.started_at = ts_time_now();
-	if (ts_json_parse_webhook(j->task.payload_json, &j->spec, &err) != TS_OK ||
-	    ts_validate_webhook(&j->spec, &err) != TS_OK) {
+	rc = e->start(ex->action_state[j->task.action], j, &err);
+	if (rc == TS_ERR_INVALID) {
 		snprintf(j->error, sizeof(j->error), "invalid payload: %s", err.message);
 		finish_job(ex, j, TS_RUN_FAILED);
-		return;
-	}
-	if (j->spec.has_timeout)
-		timeout = (long)j->spec.timeout_ms;
-	if (timeout > (long)ex->conf->webhook_timeout_max_ms)
-		timeout = (long)ex->conf->webhook_timeout_max_ms;
-	req = (struct ts_webhook_request){
-		.spec = &j->spec, .task_id = j->task.id, .attempt = j->task.attempts,
-		.timeout_ms = timeout, .user = j,
-	};
-	if (ts_webhook_start(ex->pool, &req, &err) != TS_OK) {
-		snprintf(j->error, sizeof(j->error), "could not start the request: %s", err.message);
+	} else if (rc != TS_OK) {
+		snprintf(j->error, sizeof(j->error), "could not start the attempt: %s",
+			 err.message);
 		j->result.retry_at = ts_time_now();
 		finish_job(ex, j, TS_RUN_RETRY);
 		return;
@@ -260,59 +291,60 @@ static void start_webhook(struct ts_executor *ex, struct ts_job *j)
 	j->result.sent = true;
 }
 
-/* Turns a finished request into an outcome. */
-static void collect_responses(struct ts_executor *ex)
+/* Turns an ended attempt into an outcome, by its action's classification;
+ * a retry waits for the backoff (or the target's Retry-After). */
+static void settle(struct ts_executor *ex, const struct ts_action_entry *e,
+		   const struct ts_attempt_end *end)
 {
-	struct ts_webhook_response r;
+	struct ts_job *j = end->job;
+	enum ts_run_outcome outcome = TS_RUN_SUCCEEDED;
 
-	while (ts_webhook_next_done(ex->pool, &r)) {
-		if (ts_notifier_owns(ex->notifier, r.user)) {
-			ts_notifier_done(ex->notifier, &r);
-			continue;
-		}
-		struct ts_job *j = r.user;
-		/* A target the guard refused stays refused: no retry. */
-		enum ts_retry_class cls = r.refused ? TS_RETRY_PERMANENT
-						    : ts_retry_classify(r.http_status, r.transport_error);
-		enum ts_run_outcome outcome = TS_RUN_SUCCEEDED;
+	switch (e->classify(end)) {
+	case TS_ATTEMPT_SUCCESS:
+		break;
+	case TS_ATTEMPT_RETRY: {
+		int64_t delay = ts_retry_delay_ms(j->task.attempts, ex->conf->retry_base_ms,
+						  ex->conf->retry_cap_ms, end->retry_after_ms,
+						  ts_retry_random());
+		j->result.retry_at = j->result.finished_at + delay * TS_USEC_PER_MSEC;
+		outcome = TS_RUN_RETRY;
+		break;
+	}
+	case TS_ATTEMPT_FAIL:
+		outcome = TS_RUN_FAILED;
+		break;
+	}
+	if (outcome == TS_RUN_SUCCEEDED)
+		ts_log(TS_LOG_DEBUG, j->task.id, "attempt %d: %s succeeded (status %d)",
+		       j->task.attempts, ts_action_name(j->task.action), j->result.http_status);
+	else
+		ts_log(TS_LOG_WARNING, j->task.id, "attempt %d of %d failed: %s",
+		       j->task.attempts, j->task.max_attempts, j->error);
+	finish_job(ex, j, outcome);
+}
 
-		j->result.started_at = r.started_at;
-		j->result.finished_at = r.finished_at;
-		j->result.http_status = r.http_status;
-		memcpy(j->excerpt, r.excerpt, sizeof(j->excerpt));
-		j->result.excerpt = r.transport_error ? NULL : j->excerpt;
-		snprintf(j->error, sizeof(j->error), "%s", r.error);
-		if (cls == TS_RETRY_TRANSIENT) {
-			int64_t delay = ts_retry_delay_ms(j->task.attempts, ex->conf->retry_base_ms,
-							  ex->conf->retry_cap_ms, r.retry_after_ms,
-							  ts_retry_random());
-			j->result.retry_at = r.finished_at + delay * TS_USEC_PER_MSEC;
-			outcome = TS_RUN_RETRY;
-		} else if (cls == TS_RETRY_PERMANENT) {
-			outcome = TS_RUN_FAILED;
-		}
-		if (outcome == TS_RUN_SUCCEEDED)
-			ts_log(TS_LOG_DEBUG, j->task.id, "attempt %d: HTTP %d", j->task.attempts,
-			       r.http_status);
-		else
-			ts_log(TS_LOG_WARNING, j->task.id, "attempt %d of %d failed: %s",
-			       j->task.attempts, j->task.max_attempts, r.error);
-		finish_job(ex, j, outcome);
+/* Collects every attempt that has ended, of every action. */
+static void collect_ended(struct ts_executor *ex)
+{
+	struct ts_attempt_end end;
+
+	for (int a = 0; a < TS_ACTION_COUNT; a++) {
+		const struct ts_action_entry *e = ts_action_lookup((enum ts_action)a);
+		while (e && e->collect(ex->action_state[a], &end))
+			settle(ex, e, &end);
 	}
 }
 
-/* Starts pending jobs while there is room in flight. */
+/* Starts pending jobs while there is room in flight, then collects those
+ * that ended at once. */
 static void dispatch(struct ts_executor *ex)
 {
 	struct ts_job *j;
 
-	while (ts_webhook_in_flight(ex->pool) < ex->conf->executor_concurrency &&
-	       (j = ts_job_queue_pop(&ex->pending))) {
-		if (j->task.action == TS_ACTION_MESSAGE)
-			run_message(ex, j);
-		else
-			start_webhook(ex, j);
-	}
+	while (in_flight(ex) < ex->conf->executor_concurrency &&
+	       (j = ts_job_queue_pop(&ex->pending)))
+		start_job(ex, j);
+	collect_ended(ex);
 }
 
 /* Gives back what was claimed and not started. */
@@ -438,7 +470,7 @@ static int64_t reap_job(void *arg, int64_t now)
 static bool claim_ready(void *arg)
 {
 	const struct ts_executor *ex = arg;
-	size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
+	size_t busy = ex->pending.count + in_flight(ex);
 
 	return !is_ending(ex) && busy < ex->max_ahead &&
 	       ex->pending.count < ex->conf->executor_concurrency;
@@ -470,7 +502,7 @@ static int64_t claim_delay(struct ts_executor *ex)
 static int64_t claim_job(void *arg, int64_t now)
 {
 	struct ts_executor *ex = arg;
-	size_t busy = ex->pending.count + ts_webhook_in_flight(ex->pool);
+	size_t busy = ex->pending.count + in_flight(ex);
 	size_t want = ex->max_ahead - busy;
 
 	if (want > ex->conf->executor_batch_size)
@@ -641,10 +673,18 @@ static enum ts_err sleep_until_next(struct ts_executor *ex, int64_t now, struct 
 	int64_t wake = ts_timers_nearest(ex->timers, TIMER_COUNT, now + limit, ex);
 	int timeout_ms = ts_timers_timeout_ms(wake, ts_time_monotonic_us());
 
+	int fds[TS_WEBHOOK_WAIT_FDS_MAX];
+	unsigned nfds = 0;
+	for (int a = 0; a < TS_ACTION_COUNT; a++) {
+		const struct ts_action_entry *e = ts_action_lookup((enum ts_action)a);
+		if (e && e->poll_fds)
+			nfds += e->poll_fds(ex->action_state[a], fds + nfds,
+					    TS_WEBHOOK_WAIT_FDS_MAX - nfds);
+	}
 	ts_error_clear(err);
-	if (ts_webhook_wait(ex->pool, timeout_ms, err) != TS_OK)
+	if (ts_webhook_wait_fds(ex->pool, timeout_ms, fds, nfds, err) != TS_OK)
 		return err->status;
-	collect_responses(ex);
+	collect_ended(ex);
 	return TS_OK;
 }
 

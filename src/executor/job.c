@@ -10,7 +10,8 @@ void ts_job_free(struct ts_job *j)
 	if (!j)
 		return;
 	ts_task_cleanup(&j->task);
-	ts_webhook_spec_cleanup(&j->spec);
+	if (j->data_free)
+		j->data_free(j->data);
 	free(j);
 }
 

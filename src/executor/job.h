@@ -14,7 +14,8 @@ struct ts_job {
 	struct ts_task_result result;     /* result.task points at task */
 	char error[TS_RUN_ERROR_MAX];
 	char excerpt[TS_WEBHOOK_EXCERPT_MAX + 1];
-	struct ts_webhook_spec spec;      /* owned, for webhooks in flight */
+	void *data;                       /* owned by the job, the action's: e.g. a parsed payload */
+	void (*data_free)(void *data);    /* frees data; NULL when data needs no freeing */
 	struct ts_job *next;
 };
 

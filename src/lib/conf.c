@@ -10,15 +10,17 @@
 #include <string.h>
 
 #include "conf.h"
+#include "mail.h"
+#include "sign.h"
 
-enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH };
+enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH, CONF_CHOICE };
 
 /* The table of keys: where each one lives in struct ts_conf and its range. */
 static const struct conf_key {
 	const char *name;
 	enum conf_kind kind;
 	size_t offset;
-	unsigned long min, max;
+	unsigned long min, max;       /* CONF_CHOICE: max is the field's size */
 } conf_keys[] = {
 #define STR(k) { #k, CONF_STR, offsetof(struct ts_conf, k), 0, 0 }
 #define UINT(k, lo, hi) { #k, CONF_UINT, offsetof(struct ts_conf, k), lo, hi }
@@ -49,6 +51,13 @@ static const struct conf_key {
 	STR(webhook_allow),
 	STR(webhook_signing_secret),
 	STR(webhook_signing_secret_file),
+	{ "webhook_signature_scheme", CONF_CHOICE, offsetof(struct ts_conf, webhook_signature_scheme),
+	  0, sizeof(((struct ts_conf *)0)->webhook_signature_scheme) },
+	STR(smtp_url),
+	STR(smtp_from),
+	{ "smtp_starttls", CONF_CHOICE, offsetof(struct ts_conf, smtp_starttls),
+	  0, sizeof(((struct ts_conf *)0)->smtp_starttls) },
+	UINT(email_max_recipients, 1, 1000),
 	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
 	STR(metrics_allow),
 #undef STR
@@ -80,6 +89,10 @@ void ts_conf_init(struct ts_conf *conf)
 	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
 	snprintf(conf->auth, sizeof(conf->auth), "required");
 	snprintf(conf->metrics_allow, sizeof(conf->metrics_allow), "127.0.0.0/8, ::1");
+	snprintf(conf->webhook_signature_scheme, sizeof(conf->webhook_signature_scheme),
+		 "tasksched");
+	snprintf(conf->smtp_starttls, sizeof(conf->smtp_starttls), "off");
+	conf->email_max_recipients = 10;
 }
 
 const char *ts_conf_choose_path(const char *cli_path)
@@ -94,10 +107,103 @@ const char *ts_conf_choose_path(const char *cli_path)
 	return TS_CONF_DEFAULT_PATH;
 }
 
+/* The values each CONF_CHOICE key allows, NULL-terminated. */
+static const struct {
+	const char *key;
+	const char *values[4];
+} conf_choices[] = {
+	{ "webhook_signature_scheme", { "tasksched", "standard", "both", NULL } },
+	{ "smtp_starttls", { "off", "try", "required", NULL } },
+};
+
+/* A value out of a fixed list (conf_choices). */
+static enum ts_err set_choice(const struct conf_key *k, char *field, const char *value,
+			      struct ts_error *err)
+{
+	const char *const *values = NULL;
+	char allowed[128] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < sizeof(conf_choices) / sizeof(conf_choices[0]); i++) {
+		if (strcmp(conf_choices[i].key, k->name) == 0)
+			values = conf_choices[i].values;
+	}
+	for (const char *const *c = values; c && *c; c++) {
+		if (strcmp(*c, value) == 0) {
+			snprintf(field, k->max, "%s", value);
+			return TS_OK;
+		}
+		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
+					 c == values ? "" : ", ", *c);
+		if (used >= sizeof(allowed))
+			used = sizeof(allowed) - 1;
+	}
+	return ts_error_set(err, TS_ERR_INVALID, "invalid_value", k->name,
+			    "'%s' must be one of: %s", k->name, allowed);
+}
+
+const struct ts_conf_broker *ts_conf_broker(const struct ts_conf *conf, const char *name)
+{
+	for (unsigned i = 0; i < conf->amqp_broker_count; i++) {
+		if (strcmp(conf->amqp_brokers[i].name, name) == 0)
+			return &conf->amqp_brokers[i];
+	}
+	return NULL;
+}
+
+/* "amqp_broker.<name>" (the URL) or "amqp_broker.<name>.password_file";
+ * `rest` is what follows "amqp_broker.". */
+static enum ts_err set_broker(struct ts_conf *conf, const char *key, const char *rest,
+			      const char *value, struct ts_error *err)
+{
+	size_t n = strspn(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	bool is_file = strcmp(rest + n, ".password_file") == 0;
+	struct ts_conf_broker *b = NULL;
+
+	if (n == 0 || n >= TS_CONF_BROKER_NAME_MAX || (rest[n] && !is_file))
+		return ts_error_set(err, TS_ERR_INVALID, "unknown_key", key,
+				    "unknown key '%s' (amqp_broker.<name> or "
+				    "amqp_broker.<name>.password_file; names are letters, "
+				    "digits, '_' and '-')", key);
+	if (strlen(value) >= TS_CONF_STR_MAX)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "value of '%s' is too long", key);
+	for (unsigned i = 0; i < conf->amqp_broker_count && !b; i++) {
+		if (strlen(conf->amqp_brokers[i].name) == n &&
+		    strncmp(conf->amqp_brokers[i].name, rest, n) == 0)
+			b = &conf->amqp_brokers[i];
+	}
+	if (!b) {
+		if (conf->amqp_broker_count == TS_CONF_BROKERS_MAX)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "more than %d brokers", TS_CONF_BROKERS_MAX);
+		b = &conf->amqp_brokers[conf->amqp_broker_count++];
+		memcpy(b->name, rest, n);
+		b->name[n] = '\0';
+	}
+	if (is_file) {
+		snprintf(b->password_file, sizeof(b->password_file), "%s", value);
+		return TS_OK;
+	}
+	if (strncmp(value, "amqp://", 7) != 0 && strncmp(value, "amqps://", 8) != 0)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "'%s' must be an amqp:// or amqps:// URL", key);
+	if (strchr(value + 7, ':') && strchr(value, '@') &&
+	    strchr(value + 7, ':') < strchr(value, '@'))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "'%s' must not hold the password: put it in %s.password_file",
+				    key, key);
+	snprintf(b->url, sizeof(b->url), "%s", value);
+	return TS_OK;
+}
+
 enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value,
 			struct ts_error *err)
 {
 	const struct conf_key *k = NULL;
+
+	if (strncmp(key, "amqp_broker.", 12) == 0)
+		return set_broker(conf, key, key + 12, value, err);
 
 	for (size_t i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++) {
 		if (strcmp(conf_keys[i].name, key) == 0) {
@@ -123,6 +229,8 @@ enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value
 					    "'%s' must be required or loopback-off", key);
 		snprintf(field, sizeof(((struct ts_conf *)0)->auth), "%s", value);
 		return TS_OK;
+	case CONF_CHOICE:
+		return set_choice(k, field, value, err);
 	case CONF_LOG_LEVEL:
 		if (ts_log_level_parse(value, (enum ts_log_level *)(void *)field) != 0)
 			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
@@ -199,6 +307,70 @@ static enum ts_err read_secret_file(const char *key, const char *path, char *out
 	return rc;
 }
 
+/* With the Standard Webhooks scheme the signing secret is one or more
+ * "whsec_<base64>" secrets separated by white space (several while one is
+ * being rotated): each must decode. */
+static enum ts_err check_standard_secrets(const struct ts_conf *conf, struct ts_error *err)
+{
+	const char *p = conf->webhook_signing_secret;
+	struct ts_sign_key key;
+	struct ts_error kerr;
+
+	if (strcmp(conf->webhook_signature_scheme, "tasksched") == 0)
+		return TS_OK;
+	if (!*p)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_signing_secret",
+				    "webhook_signature_scheme = %s needs a webhook_signing_secret "
+				    "(or _file) of the form whsec_<base64>",
+				    conf->webhook_signature_scheme);
+	while (*(p += strspn(p, " \t"))) {
+		size_t n = strcspn(p, " \t");
+		ts_error_clear(&kerr);
+		if (ts_sign_standard_key(p, n, &key, &kerr) != TS_OK)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value",
+					    "webhook_signing_secret", "webhook_signing_secret: %s",
+					    kerr.message);
+		p += n;
+	}
+	return TS_OK;
+}
+
+/* Each broker has a URL, and its password comes from its file. */
+static enum ts_err load_brokers(struct ts_conf *conf, struct ts_error *err)
+{
+	for (unsigned i = 0; i < conf->amqp_broker_count; i++) {
+		struct ts_conf_broker *b = &conf->amqp_brokers[i];
+		char key[TS_CONF_BROKER_NAME_MAX + 32];
+		snprintf(key, sizeof(key), "amqp_broker.%s", b->name);
+		if (!b->url[0])
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "%s.password_file is set but %s is not", key, key);
+		if (!b->password_file[0])
+			continue;
+		snprintf(key, sizeof(key), "amqp_broker.%s.password_file", b->name);
+		enum ts_err rc = read_secret_file(key, b->password_file, b->password,
+						  sizeof(b->password), err);
+		if (rc != TS_OK)
+			return rc;
+	}
+	return TS_OK;
+}
+
+/* Mail needs a relay URL and a sender that is a mailbox. */
+static enum ts_err check_smtp(const struct ts_conf *conf, struct ts_error *err)
+{
+	if (!conf->smtp_url[0])
+		return TS_OK;
+	if (strncmp(conf->smtp_url, "smtp://", 7) != 0 && strncmp(conf->smtp_url, "smtps://", 8) != 0)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "smtp_url",
+				    "smtp_url must start with smtp:// or smtps://");
+	if (!ts_mail_address_valid(conf->smtp_from))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "smtp_from",
+				    "smtp_url needs smtp_from, the sender's address "
+				    "(local-part@domain)");
+	return TS_OK;
+}
+
 enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err)
 {
 	char line[TS_CONF_STR_MAX + 1024];
@@ -252,6 +424,12 @@ enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error
 				      conf->webhook_signing_secret_file,
 				      conf->webhook_signing_secret,
 				      sizeof(conf->webhook_signing_secret), err);
+	if (rc == TS_OK)
+		rc = check_standard_secrets(conf, err);
+	if (rc == TS_OK)
+		rc = check_smtp(conf, err);
+	if (rc == TS_OK)
+		rc = load_brokers(conf, err);
 out:
 	fclose(f);
 	return rc;

@@ -8,6 +8,17 @@
 #define TS_CONF_DEFAULT_PATH TS_SYSCONFDIR "/tasksched/tasksched.conf"
 #define TS_CONF_STR_MAX 2048
 
+/* AMQP brokers named in the configuration: "amqp_broker.<name> = URL" and
+ * "amqp_broker.<name>.password_file = FILE". */
+#define TS_CONF_BROKERS_MAX 8
+#define TS_CONF_BROKER_NAME_MAX 64
+struct ts_conf_broker {
+	char name[TS_CONF_BROKER_NAME_MAX];
+	char url[TS_CONF_STR_MAX];            /* amqp://user@host:port/vhost or amqps:// */
+	char password_file[TS_CONF_STR_MAX];
+	char password[256];                   /* read from password_file at load */
+};
+
 /* Every setting, with its default filled in by ts_conf_init(). */
 struct ts_conf {
 	/* database */
@@ -47,6 +58,17 @@ struct ts_conf {
 	char webhook_allow[TS_CONF_STR_MAX];          /* CIDRs and host names */
 	char webhook_signing_secret[TS_CONF_STR_MAX];
 	char webhook_signing_secret_file[TS_CONF_STR_MAX];
+	char webhook_signature_scheme[16];            /* "tasksched", "standard" or "both" */
+
+	/* email */
+	char smtp_url[TS_CONF_STR_MAX];               /* "" when mail is not configured */
+	char smtp_from[TS_CONF_STR_MAX];
+	char smtp_starttls[16];                       /* "off", "try" or "required" */
+	unsigned email_max_recipients;
+
+	/* amqp */
+	struct ts_conf_broker amqp_brokers[TS_CONF_BROKERS_MAX];
+	unsigned amqp_broker_count;
 	char auth[16];                                /* "required" or "loopback-off" */
 	char metrics_allow[TS_CONF_STR_MAX];          /* CIDRs that may read /metrics */
 };
@@ -59,6 +81,9 @@ void ts_conf_init(struct ts_conf *conf);
  * TS_ERR_NOT_FOUND. When db_password_file is set and db_password is empty,
  * the password is read from that file (first line). */
 enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err);
+
+/* The broker configured as `name`; NULL when there is none. */
+const struct ts_conf_broker *ts_conf_broker(const struct ts_conf *conf, const char *name);
 
 /* Picks the file to read: `cli_path` if given, else $TASKSCHED_CONFIG, else
  * the installed default. Returns a pointer to one of those strings. */

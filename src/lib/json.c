@@ -285,9 +285,10 @@ static enum ts_err check_header_nul(const char *object, const char *payload_json
 }
 
 /* The "headers" member of the object `object` ("payload", "on_failure"),
- * whose text is `payload_json`, into `spec`. */
+ * whose text is `payload_json`: an object of strings, into a new array
+ * *out of *count pairs (webhook, on_failure and amqp). */
 static enum ts_err parse_headers(const char *object, const char *payload_json,
-				 const cJSON *headers, struct ts_webhook_spec *spec,
+				 const cJSON *headers, struct ts_kv **out, size_t *count,
 				 struct ts_error *err)
 {
 	const cJSON *h;
@@ -307,11 +308,11 @@ static enum ts_err parse_headers(const char *object, const char *payload_json,
 	rc = check_header_nul(object, payload_json, headers, err);
 	if (rc)
 		return rc;
-	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
-	if (!spec->headers)
+	*out = calloc((size_t)n, sizeof(**out));
+	if (!*out)
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	cJSON_ArrayForEach(h, headers) {
-		struct ts_kv *kv = &spec->headers[spec->header_count++];
+		struct ts_kv *kv = &(*out)[(*count)++];
 		kv->name = strdup(h->string);
 		kv->value = strdup(h->valuestring);
 		if (!kv->name || !kv->value)
@@ -366,7 +367,8 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 		goto out;
 	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
 	if (item && !cJSON_IsNull(item)) {
-		rc = parse_headers("payload", payload_json, item, spec, err);
+		rc = parse_headers("payload", payload_json, item, &spec->headers,
+				   &spec->header_count, err);
 		if (rc)
 			goto out;
 	}
@@ -411,7 +413,8 @@ enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
 		goto out;
 	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
 	if (item && !cJSON_IsNull(item))
-		rc = parse_headers("on_failure", on_failure_json, item, spec, err);
+		rc = parse_headers("on_failure", on_failure_json, item, &spec->headers,
+				   &spec->header_count, err);
 out:
 	cJSON_Delete(root);
 	if (rc)
@@ -438,6 +441,99 @@ out:
 	cJSON_Delete(root);
 	if (rc)
 		ts_message_spec_cleanup(spec);
+	return rc;
+}
+
+/* "to": an array of strings. */
+static enum ts_err parse_recipients(const cJSON *to, struct ts_email_spec *spec,
+				    struct ts_error *err)
+{
+	const cJSON *item;
+	int n = cJSON_GetArraySize(to);
+
+	spec->has_to = true;
+	if (!cJSON_IsArray(to))
+		return invalid_field(err, "payload.to", "must be an array of addresses");
+	if (n == 0)
+		return TS_OK;
+	spec->to = calloc((size_t)n, sizeof(*spec->to));
+	if (!spec->to)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	cJSON_ArrayForEach(item, to) {
+		if (!cJSON_IsString(item))
+			return invalid_field(err, "payload.to", "every address must be a string");
+		if (!(spec->to[spec->to_count++] = strdup(item->valuestring)))
+			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	}
+	return TS_OK;
+}
+
+enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
+			       struct ts_error *err)
+{
+	enum ts_err rc;
+	const cJSON *item;
+	cJSON *root = cJSON_Parse(payload_json);
+
+	memset(spec, 0, sizeof(*spec));
+	spec->persistent = true;
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "payload", "must be a JSON object");
+		goto out;
+	}
+	rc = take_string(root, "broker", "payload.broker", &spec->broker, err);
+	if (!rc)
+		rc = take_string(root, "exchange", "payload.exchange", &spec->exchange, err);
+	if (!rc)
+		rc = take_string(root, "routing_key", "payload.routing_key", &spec->routing_key, err);
+	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
+	if (!rc && item && !cJSON_IsNull(item))
+		rc = parse_headers("payload", payload_json, item, &spec->headers,
+				   &spec->header_count, err);
+	item = cJSON_GetObjectItemCaseSensitive(root, "body");
+	if (!rc && item &&
+	    !(spec->body_json = item_text(payload_json, strlen(payload_json), "body", item)))
+		rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	item = cJSON_GetObjectItemCaseSensitive(root, "persistent");
+	if (!rc && item) {
+		if (cJSON_IsBool(item))
+			spec->persistent = cJSON_IsTrue(item);
+		else
+			rc = invalid_field(err, "payload.persistent", "must be true or false");
+	}
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_amqp_spec_cleanup(spec);
+	return rc;
+}
+
+enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
+				struct ts_error *err)
+{
+	enum ts_err rc;
+	const cJSON *to;
+	cJSON *root = cJSON_Parse(payload_json);
+
+	memset(spec, 0, sizeof(*spec));
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "payload", "must be a JSON object");
+		goto out;
+	}
+	to = cJSON_GetObjectItemCaseSensitive(root, "to");
+	rc = to ? parse_recipients(to, spec, err) : TS_OK;
+	if (!rc)
+		rc = take_string(root, "subject", "payload.subject", &spec->subject, err);
+	if (!rc)
+		rc = take_string(root, "text", "payload.text", &spec->text, err);
+	if (!rc)
+		rc = take_string(root, "html", "payload.html", &spec->html, err);
+	if (!rc)
+		rc = take_string(root, "reply_to", "payload.reply_to", &spec->reply_to, err);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_email_spec_cleanup(spec);
 	return rc;
 }
 

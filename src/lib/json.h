@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "amqp_spec.h"
+#include "email_spec.h"
 #include "errors.h"
 #include "json_strict.h"
 #include "message_spec.h"
@@ -53,6 +55,10 @@ enum ts_err ts_json_parse_webhook(const char *payload_json,
 enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_message_spec *spec,
 				  struct ts_error *err);
+enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
+				struct ts_error *err);
+enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
+			       struct ts_error *err);
 
 /* Type-checks a task's on_failure (JSON object text): "url" and
  * "headers" only, as in a webhook payload; errors name "on_failure.<field>".

@@ -19,6 +19,8 @@ static const char *const status_names[TS_STATUS_COUNT] = {
 static const char *const action_names[] = {
 	[TS_ACTION_WEBHOOK] = "webhook",
 	[TS_ACTION_MESSAGE] = "message",
+	[TS_ACTION_EMAIL] = "email",
+	[TS_ACTION_AMQP] = "amqp",
 };
 
 void ts_task_init(struct ts_task *task)

@@ -32,7 +32,11 @@ enum ts_task_status {
 enum ts_action {
 	TS_ACTION_WEBHOOK = 0,
 	TS_ACTION_MESSAGE,
+	TS_ACTION_EMAIL,
+	TS_ACTION_AMQP,
 };
+/* One more than the last action. */
+#define TS_ACTION_COUNT (TS_ACTION_AMQP + 1)
 
 /* How one attempt of a task ended. */
 enum ts_run_outcome {

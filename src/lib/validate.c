@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "json.h"
+#include "mail.h"
 #include "validate.h"
 
 static enum ts_err missing(struct ts_error *err, const char *field)
@@ -158,6 +159,8 @@ static bool is_reserved_header(const char *name)
 	static const char *const reserved[] = {
 		"Host", "Content-Length", "Transfer-Encoding", "Connection",
 		"Expect", "Upgrade", "TE", "Trailer",
+		/* Standard Webhooks signatures (webhook_signature_scheme) */
+		"webhook-id", "webhook-timestamp", "webhook-signature",
 	};
 
 	if (strncasecmp(name, "X-Tasksched-", 12) == 0)
@@ -241,12 +244,98 @@ enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_er
 	return TS_OK;
 }
 
+enum ts_err ts_validate_email(const struct ts_email_spec *spec, struct ts_error *err)
+{
+	if (!spec->has_to)
+		return missing(err, "payload.to");
+	if (spec->to_count == 0)
+		return invalid(err, "payload.to", "must hold at least one address");
+	if (spec->to_count > TS_EMAIL_RECIPIENTS_LIMIT)
+		return invalid(err, "payload.to", "has more than 1000 addresses");
+	for (size_t i = 0; i < spec->to_count; i++) {
+		if (!ts_mail_address_valid(spec->to[i]))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.to",
+					    "Invalid field payload.to: '%.80s' is not an address "
+					    "(local-part@domain, RFC 5321)", spec->to[i]);
+	}
+	if (!spec->subject)
+		return missing(err, "payload.subject");
+	if (!ts_mail_subject_valid(spec->subject))
+		return invalid(err, "payload.subject",
+			       "must be at most 998 bytes without control characters");
+	if (!spec->text)
+		return missing(err, "payload.text");
+	if (spec->reply_to && !ts_mail_address_valid(spec->reply_to))
+		return invalid(err, "payload.reply_to",
+			       "is not an address (local-part@domain, RFC 5321)");
+	return TS_OK;
+}
+
+/* An AMQP short string without control characters. */
+static bool amqp_name_ok(const char *s)
+{
+	if (strlen(s) > TS_AMQP_NAME_MAX)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 32 || *p == 127)
+			return false;
+	}
+	return true;
+}
+
+enum ts_err ts_validate_amqp(const struct ts_amqp_spec *spec, struct ts_error *err)
+{
+	if (!spec->broker)
+		return missing(err, "payload.broker");
+	if (!spec->broker[0] || strlen(spec->broker) >= 64)
+		return invalid(err, "payload.broker", "must name a configured broker");
+	if (!spec->exchange)
+		return missing(err, "payload.exchange");
+	if (!amqp_name_ok(spec->exchange))
+		return invalid(err, "payload.exchange",
+			       "must be at most 255 characters without control characters");
+	if (spec->routing_key && !amqp_name_ok(spec->routing_key))
+		return invalid(err, "payload.routing_key",
+			       "must be at most 255 characters without control characters");
+	if (spec->body_json && strlen(spec->body_json) > TS_AMQP_BODY_MAX)
+		return invalid(err, "payload.body", "is larger than 131072 bytes");
+	if (spec->header_count > TS_WEBHOOK_HEADERS_MAX)
+		return invalid(err, "payload.headers", "has more than 64 headers");
+	for (size_t i = 0; i < spec->header_count; i++) {
+		const struct ts_kv *h = &spec->headers[i];
+		if (!h->name[0] || !amqp_name_ok(h->name) || strncasecmp(h->name, "x-tasksched-", 12) == 0)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
+					    "Invalid field payload.headers: '%.64s' is not a header "
+					    "name a task may set", h->name);
+		if (strlen(h->value) > TS_HEADER_VALUE_MAX)
+			return invalid(err, "payload.headers", "has a value longer than 8192 bytes");
+	}
+	return TS_OK;
+}
+
 static enum ts_err validate_payload(enum ts_action action, const char *payload_json,
 				    struct ts_error *err)
 {
 	enum ts_err rc;
 
-	if (action == TS_ACTION_WEBHOOK) {
+	if (action == TS_ACTION_AMQP) {
+		struct ts_amqp_spec spec;
+		rc = ts_json_parse_amqp(payload_json, &spec, err);
+		if (rc)
+			return rc;
+		rc = ts_validate_amqp(&spec, err);
+		ts_amqp_spec_cleanup(&spec);
+		return rc;
+	}
+
+	if (action == TS_ACTION_EMAIL) {
+		struct ts_email_spec spec;
+		rc = ts_json_parse_email(payload_json, &spec, err);
+		if (rc)
+			return rc;
+		rc = ts_validate_email(&spec, err);
+		ts_email_spec_cleanup(&spec);
+	} else if (action == TS_ACTION_WEBHOOK) {
 		struct ts_webhook_spec spec;
 		rc = ts_json_parse_webhook(payload_json, &spec, err);
 		if (rc)
@@ -273,7 +362,7 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	if (!req->action)
 		return missing(err, "action");
 	if (!ts_action_parse(req->action, &task->action))
-		return invalid(err, "action", "must be \"webhook\" or \"message\"");
+		return invalid(err, "action", "must be \"webhook\", \"message\", \"email\" or \"amqp\"");
 	if (!req->payload_json)
 		return missing(err, "payload");
 	/* A cron series may start at its first match after now. */

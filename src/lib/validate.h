@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "amqp_spec.h"
+#include "email_spec.h"
 #include "errors.h"
 #include "message_spec.h"
 #include "task.h"
@@ -16,6 +18,9 @@
 #define TS_HEADER_VALUE_MAX 8192
 #define TS_TIMEOUT_MS_MAX 3600000
 #define TS_RECIPIENT_MAX 255
+#define TS_EMAIL_RECIPIENTS_LIMIT 1000
+#define TS_AMQP_BODY_MAX 131072
+#define TS_AMQP_NAME_MAX 255
 
 struct ts_task_request;      /* json.h */
 
@@ -46,6 +51,14 @@ enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_er
  * "on_failure.url" and "on_failure.headers". */
 enum ts_err ts_validate_notice_target(const struct ts_webhook_spec *spec, struct ts_error *err);
 enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_error *err);
+/* Recipients checked as RFC 5321 mailboxes, at most
+ * TS_EMAIL_RECIPIENTS_LIMIT of them (a configured limit, which may be
+ * lower, is the API's to check); subject, text and reply_to. */
+enum ts_err ts_validate_email(const struct ts_email_spec *spec, struct ts_error *err);
+/* A broker name (whether it is configured is the API's to check), an
+ * exchange ("" is the default one), a routing key, headers, and a body of
+ * at most TS_AMQP_BODY_MAX bytes. */
+enum ts_err ts_validate_amqp(const struct ts_amqp_spec *spec, struct ts_error *err);
 
 /* Checks that `url` is an absolute http or https URL with a host, no
  * credentials, no white space or control characters, and a port in range.

@@ -16,10 +16,12 @@
 
 #include "sign.h"
 #include "webhook.h"
+#include "webhook_internal.h"
 
 /* One transfer: its easy handle (kept for reuse, with its connection) and
  * what must live until it completes. */
 struct slot {
+	struct ts_transfer xfer;               /* ended == NULL: a webhook */
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url;
@@ -37,7 +39,9 @@ struct ts_webhook_pool {
 	CURLM *multi;
 	char *user_agent;
 	const struct ts_netguard *guard;
-	const char *signing_secret;
+	char *tasksched_secret;         /* NULL: no X-Tasksched-Signature */
+	struct ts_sign_key std_keys[TS_WEBHOOK_SIGN_KEYS_MAX];
+	size_t std_key_count;           /* 0: no Standard Webhooks headers */
 	struct slot *idle;              /* finished slots, ready for reuse */
 	struct slot *done_head, *done_tail;
 	struct slot *active;            /* in flight */
@@ -64,6 +68,46 @@ static void active_remove(struct ts_webhook_pool *pool, struct slot *s)
 	s->prev_active = s->next_active = NULL;
 }
 
+/* Reads the signing options into the pool: the secret of our own scheme,
+ * and the keys of the Standard Webhooks one. */
+static enum ts_err setup_signing(struct ts_webhook_pool *pool,
+				 const struct ts_webhook_options *opts, struct ts_error *err)
+{
+	const char *scheme = opts->signature_scheme ? opts->signature_scheme : "tasksched";
+	const char *p = opts->signing_secret ? opts->signing_secret : "";
+	bool ours = strcmp(scheme, "standard") != 0;
+	size_t first_len;
+
+	if (strcmp(scheme, "tasksched") == 0) {
+		if (*p && !(pool->tasksched_secret = strdup(p)))
+			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+		return TS_OK;
+	}
+	if (strcmp(scheme, "both") != 0 && ours)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_signature_scheme",
+				    "unknown signature scheme '%s'", scheme);
+	p += strspn(p, " \t");
+	first_len = strcspn(p, " \t");
+	if (!*p)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_signing_secret",
+				    "the %s signature scheme needs a whsec_ secret", scheme);
+	if (ours && !(pool->tasksched_secret = strndup(p, first_len)))
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	while (*p) {
+		size_t n = strcspn(p, " \t");
+		if (pool->std_key_count == TS_WEBHOOK_SIGN_KEYS_MAX)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value",
+					    "webhook_signing_secret",
+					    "more than %d Standard Webhooks secrets",
+					    TS_WEBHOOK_SIGN_KEYS_MAX);
+		if (ts_sign_standard_key(p, n, &pool->std_keys[pool->std_key_count++], err) != TS_OK)
+			return err ? err->status : TS_ERR_INVALID;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return TS_OK;
+}
+
 struct ts_webhook_pool *ts_webhook_pool_new(const struct ts_webhook_options *opts,
 					    struct ts_error *err)
 {
@@ -88,8 +132,10 @@ struct ts_webhook_pool *ts_webhook_pool_new(const struct ts_webhook_options *opt
 		return NULL;
 	}
 	pool->guard = opts->guard;
-	pool->signing_secret = opts->signing_secret && *opts->signing_secret
-				       ? opts->signing_secret : NULL;
+	if (setup_signing(pool, opts, err) != TS_OK) {
+		ts_webhook_pool_free(pool);
+		return NULL;
+	}
 	return pool;
 }
 
@@ -132,6 +178,11 @@ void ts_webhook_pool_free(struct ts_webhook_pool *pool)
 	free_list(pool->done_head);
 	curl_multi_cleanup(pool->multi);
 	free(pool->user_agent);
+	if (pool->tasksched_secret) {
+		explicit_bzero(pool->tasksched_secret, strlen(pool->tasksched_secret));
+		free(pool->tasksched_secret);
+	}
+	explicit_bzero(pool->std_keys, sizeof(pool->std_keys));
 	free(pool);
 }
 
@@ -318,6 +369,45 @@ static char *url_with_query(CURL *easy, const struct ts_webhook_spec *spec)
 	return url;
 }
 
+/* The signature headers of the configured schemes, all over one
+ * timestamp: X-Tasksched-Signature, and the Standard Webhooks webhook-id
+ * ("<task id>.<attempt>"), webhook-timestamp and webhook-signature (one
+ * "v1,..." per secret, separated by spaces). */
+static enum ts_err add_signatures(struct ts_webhook_pool *pool, struct slot *s,
+				  const struct ts_webhook_request *req, const char *body,
+				  bool *ok, struct ts_error *err)
+{
+	long long now = (long long)time(NULL);
+	size_t body_len = strlen(body);
+
+	if (pool->tasksched_secret) {
+		char sig[TS_SIGNATURE_MAX];
+		if (ts_sign_webhook(pool->tasksched_secret, strlen(pool->tasksched_secret), now,
+				    body, body_len, sig, err) != TS_OK)
+			return err ? err->status : TS_ERR_INTERNAL;
+		s->headers = add_header(s->headers, "X-Tasksched-Signature", sig, ok);
+	}
+	if (pool->std_key_count) {
+		char msg_id[TS_ID_TEXT_MAX + 16], stamp[24];
+		char sigs[TS_WEBHOOK_SIGN_KEYS_MAX * TS_STANDARD_SIGNATURE_MAX] = "";
+		size_t used = 0;
+		snprintf(msg_id, sizeof(msg_id), "%s.%d", req->task_id, req->attempt);
+		snprintf(stamp, sizeof(stamp), "%lld", now);
+		for (size_t i = 0; i < pool->std_key_count; i++) {
+			char sig[TS_STANDARD_SIGNATURE_MAX];
+			if (ts_sign_standard(&pool->std_keys[i], msg_id, now, body, body_len, sig,
+					     err) != TS_OK)
+				return err ? err->status : TS_ERR_INTERNAL;
+			used += (size_t)snprintf(sigs + used, sizeof(sigs) - used, "%s%s",
+						 i ? " " : "", sig);
+		}
+		s->headers = add_header(s->headers, "webhook-id", msg_id, ok);
+		s->headers = add_header(s->headers, "webhook-timestamp", stamp, ok);
+		s->headers = add_header(s->headers, "webhook-signature", sigs, ok);
+	}
+	return TS_OK;
+}
+
 static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 			   const struct ts_webhook_request *req, struct ts_error *err)
 {
@@ -343,13 +433,8 @@ static enum ts_err prepare(struct ts_webhook_pool *pool, struct slot *s,
 	snprintf(attempt, sizeof(attempt), "%d", req->attempt);
 	s->headers = add_header(s->headers, "X-Tasksched-Task-Id", req->task_id, &ok);
 	s->headers = add_header(s->headers, "X-Tasksched-Attempt", attempt, &ok);
-	if (pool->signing_secret) {
-		char sig[TS_SIGNATURE_MAX];
-		if (ts_sign_webhook(pool->signing_secret, strlen(pool->signing_secret),
-				    (long long)time(NULL), body, strlen(body), sig, err) != TS_OK)
-			return err ? err->status : TS_ERR_INTERNAL;
-		s->headers = add_header(s->headers, "X-Tasksched-Signature", sig, &ok);
-	}
+	if (add_signatures(pool, s, req, body, &ok, err) != TS_OK)
+		return err ? err->status : TS_ERR_INTERNAL;
 	/* No "Expect: 100-continue" round trip before larger bodies, and no
 	 * Expect header at all: "Expect:" (colon, no value) is curl's way to
 	 * drop a header it would add itself. Node.js answers 417 to any
@@ -504,17 +589,43 @@ static void complete(struct ts_webhook_pool *pool, CURL *easy, CURLcode result)
 
 enum ts_err ts_webhook_wait(struct ts_webhook_pool *pool, int timeout_ms, struct ts_error *err)
 {
+	return ts_webhook_wait_fds(pool, timeout_ms, NULL, 0, err);
+}
+
+enum ts_err ts_webhook_wait_fds(struct ts_webhook_pool *pool, int timeout_ms, const int *fds,
+				unsigned nfds, struct ts_error *err)
+{
 	int running = 0, queued;
 	CURLMsg *msg;
+	struct curl_waitfd extra[TS_WEBHOOK_WAIT_FDS_MAX];
 
-	if (curl_multi_poll(pool->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK ||
+	if (nfds > TS_WEBHOOK_WAIT_FDS_MAX)
+		nfds = TS_WEBHOOK_WAIT_FDS_MAX;
+	for (unsigned i = 0; i < nfds; i++)
+		extra[i] = (struct curl_waitfd){ .fd = fds[i], .events = CURL_WAIT_POLLIN };
+	if (curl_multi_poll(pool->multi, extra, nfds, timeout_ms, NULL) != CURLM_OK ||
 	    curl_multi_perform(pool->multi, &running) != CURLM_OK)
 		return ts_error_set(err, TS_ERR_INTERNAL, "curl", NULL, "curl multi interface failed");
 	while ((msg = curl_multi_info_read(pool->multi, &queued))) {
-		if (msg->msg == CURLMSG_DONE)
-			complete(pool, msg->easy_handle, msg->data.result);
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURL *easy = msg->easy_handle;
+		CURLcode result = msg->data.result;
+		struct ts_transfer *t = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+		if (t && t->ended) {
+			curl_multi_remove_handle(pool->multi, easy);
+			t->ended(t, easy, result);
+		} else {
+			complete(pool, easy, result);
+		}
 	}
 	return TS_OK;
+}
+
+CURLM *ts_webhook_pool_multi(struct ts_webhook_pool *pool)
+{
+	return pool->multi;
 }
 
 void ts_webhook_wakeup(struct ts_webhook_pool *pool)

@@ -19,6 +19,9 @@
 /* "Name: value" of one request header. */
 #define TS_HEADER_LINE_MAX (TS_HEADER_NAME_MAX + TS_HEADER_VALUE_MAX + 4)
 
+/* Sockets of others one wait can watch at most. */
+#define TS_WEBHOOK_WAIT_FDS_MAX 16
+
 /* A set of requests in flight, sharing connections (keep-alive) and DNS. */
 struct ts_webhook_pool;
 
@@ -48,7 +51,17 @@ struct ts_webhook_options {
 	const char *user_agent;             /* sent as User-Agent */
 	const struct ts_netguard *guard;    /* addresses allowed; NULL: any */
 	const char *signing_secret;         /* NULL or "": requests are not signed */
+	/* "tasksched" (NULL means that too): X-Tasksched-Signature, keyed
+	 * with signing_secret as it is. "standard": the Standard Webhooks
+	 * headers, with signing_secret one or more whsec_ secrets separated
+	 * by white space, each giving one signature (rotation). "both": both,
+	 * X-Tasksched-Signature keyed with the first of those secrets. */
+	const char *signature_scheme;
 };
+
+/* Standard Webhooks secrets used at once at most (old and new while
+ * rotating, and some room). */
+#define TS_WEBHOOK_SIGN_KEYS_MAX 4
 
 /* Creates a pool; `opts` and what it points to must outlive it. NULL on
  * failure. */
@@ -67,6 +80,11 @@ unsigned ts_webhook_in_flight(const struct ts_webhook_pool *pool);
 /* Drives the transfers, waiting up to `timeout_ms` for network activity
  * or ts_webhook_wakeup(). */
 enum ts_err ts_webhook_wait(struct ts_webhook_pool *pool, int timeout_ms, struct ts_error *err);
+
+/* The same, waking also when one of the `nfds` sockets `fds` becomes
+ * readable (the connections of other actions, e.g. a message broker's). */
+enum ts_err ts_webhook_wait_fds(struct ts_webhook_pool *pool, int timeout_ms, const int *fds,
+				unsigned nfds, struct ts_error *err);
 
 /* Makes a ts_webhook_wait in progress return; safe in a signal handler. */
 void ts_webhook_wakeup(struct ts_webhook_pool *pool);

@@ -28,6 +28,8 @@ X_GATE=
 declare -a X_CONF_BASE=()
 declare -a X_SINK_HEADERS=()
 declare -a X_EXEC_NAMES=()
+declare -a X_SERVER_PIDS=()
+declare -a X_DOWN_HOOKS=()
 
 # --- outcomes --------------------------------------------------------------
 
@@ -379,8 +381,28 @@ x_exec_log() {
 	cat "$T_DIR/executor-$1.log" 2>/dev/null
 }
 
+# x_server_start NAME CMD... -- a receiving server of a test (a Node.js
+# receiver, an SMTP server) in a session of its own, its output in
+# $T_DIR/NAME.log; stopped by x_procs_down. Its pid is in $TS_SPAWNED_PID.
+x_server_start() {
+	local name=$1
+	shift
+	ts_spawn "$T_DIR/$name.pid" "$T_DIR/$name.log" "$@" || return 1
+	X_SERVER_PIDS+=("$TS_SPAWNED_PID")
+}
+
+# x_wait_file FILE SECS -- wait until FILE exists and is not empty.
+x_wait_file() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		[[ -s $1 ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # x_procs_down -- kill executors still running (and the wrappers of those
-# still waiting for their gate), stop the sink.
+# still waiting for their gate), stop the sink and the test's servers.
 x_procs_down() {
 	local name pid f
 	[[ -n $T_DIR && -d $T_DIR ]] || return 0
@@ -394,6 +416,15 @@ x_procs_down() {
 		done
 	done
 	X_EXEC_NAMES=()
+	for pid in "${X_SERVER_PIDS[@]}"; do
+		ts_stop_pid "$pid" 5
+	done
+	X_SERVER_PIDS=()
+	# Commands a test registered to stop what it started otherwise.
+	for f in "${X_DOWN_HOOKS[@]}"; do
+		"$f"
+	done
+	X_DOWN_HOOKS=()
 	x_sink_stop
 	# The foreign receivers of tests/receivers/lib.sh, where a test uses them.
 	[[ $(type -t rx_stop_all) == function ]] && rx_stop_all

@@ -25,13 +25,20 @@ executor_tests = \
 	tests/executor/executor-systemd.test \
 	tests/executor/executor-changes.test \
 	tests/executor/executor-notices.test \
-	tests/executor/executor-retention.test
+	tests/executor/executor-retention.test \
+	tests/executor/executor-email.test \
+	tests/executor/executor-signatures.test \
+	tests/executor/executor-amqp.test
 
 TESTS += $(executor_tests)
 
 EXTRA_DIST += \
 	$(executor_tests) \
 	tests/executor/execlib.sh \
+	tests/executor/smtp-receiver.py \
+	tests/executor/mail-parse.py \
+	tests/executor/sw-receiver.js \
+	tests/executor/amqp-consumer.py \
 	tests/receivers/lib.sh \
 	tests/receivers/node-receiver.js \
 	tests/receivers/py-receiver.py \

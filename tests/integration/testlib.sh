@@ -18,6 +18,7 @@ T_DIR=
 T_WEB=
 T_DONE=0
 declare -a T_STATUSES=()
+declare -a T_CONF_EXTRA=()
 
 if [[ -z ${abs_top_srcdir:-} ]]; then
 	abs_top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -165,8 +166,9 @@ t_stack_up() {
 	t_db_up
 	T_SOCK=$T_DIR/run/api.sock
 	mkdir -p "$T_DIR/run" && chmod 0755 "$T_DIR/run"
+	# T_CONF_EXTRA: KEY=VALUE settings a test wants the API to start with.
 	ts_write_config "$T_CONF" "$T_DB" "$T_DIR/db-password" "$abs_top_srcdir/sql" \
-		log_level=debug
+		log_level=debug "${T_CONF_EXTRA[@]}"
 	if ! "$T_ADMIN" --config "$T_CONF" migrate >"$T_DIR/migrate.log" 2>&1; then
 		cat "$T_DIR/migrate.log"
 		t_bail "tasksched-admin migrate failed"

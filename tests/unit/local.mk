@@ -37,7 +37,8 @@ unit_tests = \
 	tests/unit/test_task_change \
 	tests/unit/test_etag \
 	tests/unit/test_metrics \
-	tests/unit/test_openapi
+	tests/unit/test_openapi \
+	tests/unit/test_mail
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -45,6 +46,10 @@ TESTS += $(unit_tests)
 unit_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
 unit_ldadd = src/api/libapi.a $(LIBTASKSCHED_LIBS) $(CHECK_LIBS)
 unit_api_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/src/api
+
+tests_unit_test_mail_SOURCES = tests/unit/test_mail.c
+tests_unit_test_mail_CFLAGS = $(unit_cflags)
+tests_unit_test_mail_LDADD = $(unit_ldadd)
 
 tests_unit_test_tstime_SOURCES = tests/unit/test_tstime.c
 tests_unit_test_tstime_CFLAGS = $(unit_cflags)

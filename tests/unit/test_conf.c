@@ -423,6 +423,68 @@ START_TEST(set_directly)
 }
 END_TEST
 
+START_TEST(signature_scheme)
+{
+	struct ts_conf conf;
+	struct ts_error err;
+
+	ts_conf_init(&conf);
+	ck_assert_str_eq(conf.webhook_signature_scheme, "tasksched");
+	ck_assert_int_eq(load_text("webhook_signature_scheme = both\n"
+				   "webhook_signing_secret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw "
+				   "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
+				   &conf, &err), TS_OK);
+	ck_assert_str_eq(conf.webhook_signature_scheme, "both");
+	load_error("webhook_signature_scheme = svix\n", "invalid_value", 1);
+	/* The standard scheme needs whsec_ secrets, every one of them valid. */
+	ck_assert_int_eq(load_text("webhook_signature_scheme = standard\n", &conf, &err),
+			 TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "webhook_signing_secret");
+	ck_assert_int_eq(load_text("webhook_signature_scheme = standard\n"
+				   "webhook_signing_secret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw "
+				   "plain-secret\n", &conf, &err), TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "webhook_signing_secret");
+	ck_assert_ptr_nonnull(strstr(err.message, "whsec_"));
+	/* Our own scheme takes any secret, as before. */
+	ck_assert_int_eq(load_text("webhook_signing_secret = plain secret\n", &conf, &err), TS_OK);
+}
+END_TEST
+
+START_TEST(amqp_brokers)
+{
+	struct ts_conf conf;
+	struct ts_error err;
+	char text[600];
+	const char *pw = write_file("amqp-pass", "br0ker pass\n");
+
+	snprintf(text, sizeof(text),
+		 "amqp_broker.main = amqp://tasksched@mq.example.org:5672/prod\n"
+		 "amqp_broker.main.password_file = %s\n"
+		 "amqp_broker.backup-2 = amqps://u@mq2.example.org\n", pw);
+	ck_assert_int_eq(load_text(text, &conf, &err), TS_OK);
+	ck_assert_uint_eq(conf.amqp_broker_count, 2);
+	const struct ts_conf_broker *b = ts_conf_broker(&conf, "main");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(b->url, "amqp://tasksched@mq.example.org:5672/prod");
+	ck_assert_str_eq(b->password, "br0ker pass");
+	ck_assert_ptr_nonnull(ts_conf_broker(&conf, "backup-2"));
+	ck_assert_ptr_null(ts_conf_broker(&conf, "other"));
+
+	load_error("amqp_broker.main = http://mq.example.org\n", "invalid_value", 1);
+	load_error("amqp_broker.main = amqp://u:secret@mq.example.org\n", "invalid_value", 1);
+	load_error("amqp_broker.bad name = amqp://mq\n", "unknown_key", 1);
+	load_error("amqp_broker.main.user = x\n", "unknown_key", 1);
+	/* A password file without a URL, and a file that cannot be read. */
+	ck_assert_int_eq(load_text("amqp_broker.x.password_file = /nonexistent\n", &conf, &err),
+			 TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "amqp_broker.x");
+	ck_assert_int_ne(load_text("amqp_broker.x = amqp://h\n"
+				   "amqp_broker.x.password_file = /nonexistent/file\n", &conf, &err),
+			 TS_OK);
+	ck_assert_str_eq(err.field, "amqp_broker.x.password_file");
+}
+END_TEST
+
 START_TEST(choose_path)
 {
 	unsetenv("TASKSCHED_CONFIG");
@@ -467,6 +529,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, password_inline_wins);
 	tcase_add_test(tc, password_file_missing);
 	tcase_add_test(tc, set_directly);
+	tcase_add_test(tc, signature_scheme);
+	tcase_add_test(tc, amqp_brokers);
 	tcase_add_test(tc, choose_path);
 	suite_add_tcase(s, tc);
 	return s;

@@ -64,6 +64,53 @@ START_TEST(constant_time_equal)
 }
 END_TEST
 
+START_TEST(standard_signature_published_vector)
+{
+	/* The example of the Standard Webhooks specification (and of its
+	 * libraries' tests). */
+	static const char secret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+	static const char body[] = "{\"test\": 2432232314}";
+	struct ts_sign_key key;
+	char sig[TS_STANDARD_SIGNATURE_MAX];
+	struct ts_error err;
+
+	ck_assert_int_eq(ts_sign_standard_key(secret, strlen(secret), &key, &err), TS_OK);
+	ck_assert_int_eq((int)key.len, 24);
+	ck_assert_int_eq(ts_sign_standard(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330LL,
+					  body, strlen(body), sig, &err), TS_OK);
+	ck_assert_str_eq(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
+END_TEST
+
+START_TEST(standard_secret_forms)
+{
+	struct ts_sign_key key;
+	struct ts_error err;
+	/* "whsec_" + base64 of 32 bytes, with padding, and a longer text of
+	 * which only the first secret is read (the length is given). */
+	static const char padded[] = "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+	static const char list[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_other";
+
+	ck_assert_int_eq(ts_sign_standard_key(padded, strlen(padded), &key, &err), TS_OK);
+	ck_assert_int_eq((int)key.len, 32);
+	ck_assert_int_eq(key.bytes[0], 0);
+	ck_assert_int_eq(key.bytes[31], 31);
+	ck_assert_int_eq(ts_sign_standard_key(list, 38, &key, &err), TS_OK);
+	ck_assert_int_eq((int)key.len, 24);
+
+	/* No prefix, a bad character, a length not a multiple of 4, too short. */
+	ck_assert_int_eq(ts_sign_standard_key("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 32, &key, &err),
+			 TS_ERR_INVALID);
+	ck_assert_str_eq(err.code, "invalid_secret");
+	ck_assert_int_eq(ts_sign_standard_key("whsec_MfKQ9r8GKYqr*wjUPD8ILPZIo2LaLaSw", 38, &key,
+					      &err), TS_ERR_INVALID);
+	ck_assert_int_eq(ts_sign_standard_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS", 37, &key,
+					      &err), TS_ERR_INVALID);
+	ck_assert_int_eq(ts_sign_standard_key("whsec_AAAA", 10, &key, &err), TS_ERR_INVALID);
+	ck_assert_int_eq(ts_sign_standard_key("whsec_", 6, &key, &err), TS_ERR_INVALID);
+}
+END_TEST
+
 static Suite *sign_suite(void)
 {
 	Suite *s = suite_create("sign");
@@ -73,6 +120,8 @@ static Suite *sign_suite(void)
 	tcase_add_test(tc, signature_format_and_value);
 	tcase_add_test(tc, signature_depends_on_everything);
 	tcase_add_test(tc, constant_time_equal);
+	tcase_add_test(tc, standard_signature_published_vector);
+	tcase_add_test(tc, standard_secret_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

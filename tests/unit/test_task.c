@@ -61,11 +61,14 @@ START_TEST(action_names)
 	ck_assert_int_eq(got, TS_ACTION_WEBHOOK);
 	ck_assert(ts_action_parse("message", &got));
 	ck_assert_int_eq(got, TS_ACTION_MESSAGE);
+	ck_assert_str_eq(ts_action_name(TS_ACTION_EMAIL), "email");
+	ck_assert(ts_action_parse("email", &got));
+	ck_assert_int_eq(got, TS_ACTION_EMAIL);
 	ck_assert_str_eq(ts_action_name((enum ts_action)7), "unknown");
 
 	got = TS_ACTION_MESSAGE;
 	ck_assert(!ts_action_parse("Webhook", &got));
-	ck_assert(!ts_action_parse("email", &got));
+	ck_assert(!ts_action_parse("Email", &got));
 	ck_assert(!ts_action_parse("", &got));
 	ck_assert(!ts_action_parse("webhooks", &got));
 	ck_assert_int_eq(got, TS_ACTION_MESSAGE);

@@ -184,7 +184,7 @@ END_TEST
 START_TEST(invalid_action)
 {
 	static const char *const actions[] = {
-		"\"email\"", "\"\"", "\"Webhook\"", "\"MESSAGE\"", "\"webhook \"", "1", "null",
+		"\"sms\"", "\"Email\"", "\"\"", "\"Webhook\"", "\"MESSAGE\"", "\"webhook \"", "1", "null",
 		"[\"webhook\"]", "{}",
 	};
 
@@ -330,6 +330,7 @@ START_TEST(webhook_headers_reserved)
 	static const char *const reserved[] = {
 		"Host", "host", "HOST", "Content-Length", "content-length", "X-Tasksched-Attempt",
 		"x-tasksched-attempt", "X-Tasksched-Task-Id", "Transfer-Encoding", "Connection",
+		"webhook-signature", "Webhook-Id", "webhook-timestamp",
 	};
 
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
@@ -499,6 +500,89 @@ START_TEST(message_rules)
 	message_error(p, "invalid_field", "payload.recipient");
 	free(p);
 	free(r255);
+}
+END_TEST
+
+/* A body of `action` with `payload` must be refused with `code`, `field`. */
+static void action_error(const char *action, const char *payload, const char *code,
+			 const char *field)
+{
+	char *body = fmt("{\"action\":\"%s\",\"run_at\":\"" RUN_AT "\",\"payload\":%s}",
+			 action, payload);
+
+	expect_error(body, code, field);
+	free(body);
+}
+
+START_TEST(email_rules)
+{
+	struct ts_task task;
+	char *p;
+
+	action_error("email", "{\"subject\":\"s\",\"text\":\"t\"}", "missing_field", "payload.to");
+	action_error("email", "{\"to\":[],\"subject\":\"s\",\"text\":\"t\"}", "invalid_field",
+		    "payload.to");
+	action_error("email", "{\"to\":\"a@example.org\",\"subject\":\"s\",\"text\":\"t\"}",
+		    "invalid_field", "payload.to");
+	action_error("email", "{\"to\":[\"a@example.org\",1],\"subject\":\"s\",\"text\":\"t\"}",
+		    "invalid_field", "payload.to");
+	action_error("email", "{\"to\":[\"not an address\"],\"subject\":\"s\",\"text\":\"t\"}",
+		    "invalid_field", "payload.to");
+	/* Header injection through any field is refused, not escaped. */
+	action_error("email", "{\"to\":[\"a@example.org\\r\\nBcc: x@evil.example\"],\"subject\":\"s\","
+		    "\"text\":\"t\"}", "invalid_field", "payload.to");
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\\r\\nBcc: x@evil.example\","
+		    "\"text\":\"t\"}", "invalid_field", "payload.subject");
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\","
+		    "\"reply_to\":\"b@example.org\\nBcc: x@evil.example\"}", "invalid_field",
+		    "payload.reply_to");
+	action_error("email", "{\"to\":[\"a@example.org\"],\"text\":\"t\"}", "missing_field",
+		    "payload.subject");
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\"}", "missing_field",
+		    "payload.text");
+	action_error("email", "{\"to\":[\"a@example.org\"],\"subject\":\"s\",\"text\":\"t\",\"html\":1}",
+		    "invalid_field", "payload.html");
+
+	p = fmt("{\"action\":\"email\",\"run_at\":\"" RUN_AT "\",\"payload\":"
+		"{\"to\":[\"a@example.org\",\"\\\"b c\\\"@[192.0.2.1]\"],\"subject\":\"Caf\u00e9\","
+		"\"text\":\"line\\n.\\nmore\",\"html\":\"<p>x</p>\",\"reply_to\":\"r@example.org\"}}");
+	expect_valid(p, &task);
+	ck_assert_int_eq(task.action, TS_ACTION_EMAIL);
+	ts_task_cleanup(&task);
+	free(p);
+}
+END_TEST
+
+
+START_TEST(amqp_rules)
+{
+	struct ts_task task;
+	char *big = repeat('x', TS_AMQP_BODY_MAX);
+	char *p;
+
+	action_error("amqp", "{\"exchange\":\"e\"}", "missing_field", "payload.broker");
+	action_error("amqp", "{\"broker\":\"\",\"exchange\":\"e\"}", "invalid_field", "payload.broker");
+	action_error("amqp", "{\"broker\":\"main\"}", "missing_field", "payload.exchange");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":1}", "invalid_field", "payload.exchange");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\\n\"}", "invalid_field",
+		   "payload.exchange");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\",\"persistent\":\"yes\"}",
+		   "invalid_field", "payload.persistent");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\",\"headers\":{\"a\":1}}",
+		   "invalid_field", "payload.headers");
+	action_error("amqp", "{\"broker\":\"main\",\"exchange\":\"e\",\"headers\":{\"X-Tasksched-Attempt\":\"1\"}}",
+		   "invalid_field", "payload.headers");
+	p = fmt("{\"broker\":\"main\",\"exchange\":\"e\",\"body\":\"%s\"}", big);
+	action_error("amqp", p, "invalid_field", "payload.body");
+	free(p);
+
+	expect_valid("{\"action\":\"amqp\",\"run_at\":\"" RUN_AT "\",\"payload\":"
+		     "{\"broker\":\"main\",\"exchange\":\"\",\"routing_key\":\"q\","
+		     "\"body\":{\"a\":[1,2]},\"headers\":{\"x-kind\":\"report\"},"
+		     "\"persistent\":false}}", &task);
+	ck_assert_int_eq(task.action, TS_ACTION_AMQP);
+	ts_task_cleanup(&task);
+	free(big);
 }
 END_TEST
 
@@ -732,6 +816,8 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, body_invalid_json);
 	tcase_add_test(tc, missing_fields);
 	tcase_add_test(tc, invalid_action);
+	tcase_add_test(tc, email_rules);
+	tcase_add_test(tc, amqp_rules);
 	tcase_add_test(tc, invalid_payload);
 	tcase_add_test(tc, invalid_run_at);
 	tcase_add_test(tc, invalid_recurrence);
