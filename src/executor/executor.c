@@ -277,18 +277,21 @@ static void start_job(struct ts_executor *ex, struct ts_job *j)
 		finish_job(ex, j, TS_RUN_FAILED);
 		return;
 	}
+	/* Set before start: an action may end its attempt inside it. Only a
+	 * webhook's request time goes into tasksched_webhook_duration_seconds. */
+	j->result.sent = j->task.action == TS_ACTION_WEBHOOK;
 	rc = e->start(ex->action_state[j->task.action], j, &err);
+	if (rc == TS_OK)
+		return;
+	j->result.sent = false;
 	if (rc == TS_ERR_INVALID) {
 		snprintf(j->error, sizeof(j->error), "invalid payload: %s", err.message);
 		finish_job(ex, j, TS_RUN_FAILED);
-	} else if (rc != TS_OK) {
-		snprintf(j->error, sizeof(j->error), "could not start the attempt: %s",
-			 err.message);
-		j->result.retry_at = ts_time_now();
-		finish_job(ex, j, TS_RUN_RETRY);
 		return;
 	}
-	j->result.sent = true;
+	snprintf(j->error, sizeof(j->error), "could not start the attempt: %s", err.message);
+	j->result.retry_at = ts_time_now();
+	finish_job(ex, j, TS_RUN_RETRY);
 }
 
 /* Turns an ended attempt into an outcome, by its action's classification;
