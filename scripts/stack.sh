@@ -17,7 +17,7 @@
 #   ts_lighttpd_start DIR PORT SOCK SNIPPET / ts_lighttpd_stop DIR
 #   ts_apache_start DIR PORT SOCK SNIPPET   / ts_apache_stop DIR
 #       (main configurations from scripts/stack-{lighttpd,apache2}.conf.in)
-#   ts_rabbitmq_start DIR PORT USER PWFILE / ts_rabbitmq_stop DIR,
+#   ts_rabbitmq_start DIR PORT USER PWFILE [CONF-LINE...] / ts_rabbitmq_stop DIR,
 #       ts_rabbitmq_env DIR COMMAND...      a private RabbitMQ node
 #   ts_fill_template IN OUT NAME=VALUE...   @NAME@ placeholders filled in
 #   ts_default_builddir SRCDIR, ts_build SRCDIR BUILDDIR [CONFIGURE ARGS...]
