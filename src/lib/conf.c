@@ -364,11 +364,13 @@ static enum ts_err check_ca_file(const char *key, const char *path, struct ts_er
 }
 
 /* The CA file `ca_file` of a target that uses TLS when `tls` (checked,
- * or the system bundle when unset); of one that does not, an error. */
+ * or the system bundle when unset); of one that does not, an error. The
+ * system bundle counts as unset, so that a second load over the result
+ * of a first one (which filled it in) is no error. */
 static enum ts_err settle_ca_file(const char *key, char *ca_file, bool tls, const char *why,
 				  struct ts_error *err)
 {
-	if (!ca_file[0]) {
+	if (!ca_file[0] || strcmp(ca_file, TS_CONF_SYSTEM_CA) == 0) {
 		snprintf(ca_file, TS_CONF_STR_MAX, "%s", TS_CONF_SYSTEM_CA);
 		return TS_OK;
 	}

@@ -551,6 +551,10 @@ START_TEST(amqp_ca_file)
 	/* Unset: the system bundle. */
 	ck_assert_str_eq(ts_conf_broker(&conf, "public")->ca_file, TS_CONF_SYSTEM_CA);
 	ck_assert_str_eq(ts_conf_broker(&conf, "plain")->ca_file, TS_CONF_SYSTEM_CA);
+	/* A second file read over the first: the default filled in is no
+	 * setting of its own. */
+	ck_assert_int_eq(ts_conf_load(&conf, write_file("tasksched.conf", "db_user = u\n"), &err),
+			 TS_OK);
 
 	ca_mistakes("amqp_broker.m = amqps://u@h/\n", "amqp_broker.m = amqp://u@h/\n",
 		    "amqp_broker.m.ca_file", ca);
