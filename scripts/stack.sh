@@ -17,7 +17,7 @@
 #   ts_lighttpd_start DIR PORT SOCK SNIPPET / ts_lighttpd_stop DIR
 #   ts_apache_start DIR PORT SOCK SNIPPET   / ts_apache_stop DIR
 #       (main configurations from scripts/stack-{lighttpd,apache2}.conf.in)
-#   ts_rabbitmq_start DIR PORT USER PWFILE / ts_rabbitmq_stop DIR,
+#   ts_rabbitmq_start DIR PORT USER PWFILE [CONF-LINE...] / ts_rabbitmq_stop DIR,
 #       ts_rabbitmq_env DIR COMMAND...      a private RabbitMQ node
 #   ts_fill_template IN OUT NAME=VALUE...   @NAME@ placeholders filled in
 #   ts_default_builddir SRCDIR, ts_build SRCDIR BUILDDIR [CONFIGURE ARGS...]
@@ -228,15 +228,17 @@ ts_apache_stop() {
 
 TS_RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 
-# ts_rabbitmq_start DIR PORT USER PWFILE -- Debian's rabbitmq-server on
-# 127.0.0.1:PORT with a node name, epmd port, data, logs and Erlang cookie
-# of its own under DIR (so it meets no system broker), one user USER whose
-# password is the first line of PWFILE, no plugins. The first start writes
-# DIR/env; a later start with the same DIR is the same node again, with its
-# data (a broker restart). Waits until the port is open (RabbitMQ takes a
-# while); the broker's own pid is in DIR/pid.
+# ts_rabbitmq_start DIR PORT USER PWFILE [CONF-LINE...] -- Debian's
+# rabbitmq-server on 127.0.0.1:PORT with a node name, epmd port, data, logs
+# and Erlang cookie of its own under DIR (so it meets no system broker), one
+# user USER whose password is the first line of PWFILE, no plugins; each
+# CONF-LINE ("key = value") is added to its rabbitmq.conf (a TLS listener,
+# say). The first start writes DIR/env; a later start with the same DIR is
+# the same node again, with its data (a broker restart). Waits until the
+# port is open (RabbitMQ takes a while); the broker's own pid is in DIR/pid.
 ts_rabbitmq_start() {
 	local dir=$1 port=$2 user=$3 pwfile=$4 pid
+	shift 4
 	[[ -x $TS_RABBITMQ_BIN/rabbitmq-server ]] || {
 		ts_msg "rabbitmq-server is not installed"
 		return 1
@@ -245,7 +247,7 @@ ts_rabbitmq_start() {
 	if [[ ! -f $dir/env ]]; then
 		mkdir -p "$dir/home" "$dir/mnesia" "$dir/log" || return 1
 		printf '%s
-' "listeners.tcp.default = 127.0.0.1:$port" "default_user = $user" 			"default_pass = $(head -n 1 "$pwfile")" >"$dir/rabbitmq.conf" || return 1
+' "listeners.tcp.default = 127.0.0.1:$port" "default_user = $user" 			"default_pass = $(head -n 1 "$pwfile")" "$@" >"$dir/rabbitmq.conf" || return 1
 		echo '[].' >"$dir/enabled_plugins"
 		{
 			echo "HOME=$dir/home"

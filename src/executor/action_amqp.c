@@ -63,7 +63,7 @@ static struct ts_broker *broker_of(struct amqp_state *st, const char *name, stru
 	}
 	size_t i = (size_t)(cb - st->conf->amqp_brokers);
 	if (!st->brokers[i])
-		st->brokers[i] = ts_broker_new(cb->url, cb->password,
+		st->brokers[i] = ts_broker_new(cb->url, cb->password, cb->ca_file,
 					       (long)st->conf->webhook_timeout_ms, err);
 	return st->brokers[i];
 }

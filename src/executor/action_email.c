@@ -51,6 +51,7 @@ static enum ts_err email_open(const struct ts_action_env *env, void **state,
 		return TS_OK;
 	struct ts_smtp_options opts = {
 		.url = c->smtp_url, .from = c->smtp_from, .tls = tls_of(c->smtp_starttls),
+		.ca_file = c->smtp_ca_file,
 		.timeout_ms = (long)c->webhook_timeout_max_ms,
 	};
 	st->client = ts_smtp_client_new(env->pool, &opts, err);

@@ -20,7 +20,6 @@
 #include "validate.h"
 
 #define CHANNEL 1
-#define CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 /* After a failed connect, publishes fail at once for this long instead of
  * each trying (and waiting) again. */
 #define RECONNECT_PAUSE_US (500 * TS_USEC_PER_MSEC)
@@ -38,6 +37,7 @@ struct ts_broker {
 	char *url_text;                /* amqp_parse_url cuts it up in place */
 	struct amqp_connection_info info;
 	char *password;
+	char *ca_file;                 /* PEM CAs that verify an amqps:// broker */
 	long timeout_ms;
 	amqp_connection_state_t conn;  /* NULL while not connected */
 	uint64_t next_tag;
@@ -48,12 +48,13 @@ struct ts_broker {
 	char last_error[TS_BROKER_ERROR_MAX];
 };
 
-struct ts_broker *ts_broker_new(const char *url, const char *password, long timeout_ms,
-				struct ts_error *err)
+struct ts_broker *ts_broker_new(const char *url, const char *password, const char *ca_file,
+				long timeout_ms, struct ts_error *err)
 {
 	struct ts_broker *b = calloc(1, sizeof(*b));
 
-	if (!b || !(b->url_text = strdup(url)) || !(b->password = strdup(password))) {
+	if (!b || !(b->url_text = strdup(url)) || !(b->password = strdup(password)) ||
+	    !(b->ca_file = strdup(ca_file))) {
 		ts_broker_free(b);
 		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 		return NULL;
@@ -110,6 +111,7 @@ void ts_broker_free(struct ts_broker *b)
 		free(p);
 	}
 	free(b->url_text);
+	free(b->ca_file);
 	if (b->password) {
 		explicit_bzero(b->password, strlen(b->password));
 		free(b->password);
@@ -136,6 +138,27 @@ static bool rpc_ok(amqp_rpc_reply_t r, const char *what, struct ts_error *err)
 	return false;
 }
 
+/* Why the socket to the broker could not be opened. A TLS connection
+ * that fails verification must say so: the operator's fix is the
+ * broker's certificate or ca_file, not the network. */
+static enum ts_err open_failed(const struct ts_broker *b, int rc, struct ts_error *err)
+{
+	const char *what = amqp_error_string2(rc);
+
+	if (rc == AMQP_STATUS_SSL_PEER_VERIFY_FAILED)
+		return ts_error_set(err, TS_ERR_UNAVAILABLE, "broker", NULL,
+				    "TLS with %s:%d failed: the broker's certificate could not be "
+				    "verified with the CA certificates in %s (%s)", b->info.host,
+				    b->info.port, b->ca_file, what);
+	if (rc == AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED)
+		return ts_error_set(err, TS_ERR_UNAVAILABLE, "broker", NULL,
+				    "TLS with %s:%d failed: the broker's certificate could not be "
+				    "verified: it is not for host %s (%s)", b->info.host, b->info.port,
+				    b->info.host, what);
+	return ts_error_set(err, TS_ERR_UNAVAILABLE, "broker", NULL, "cannot connect to %s:%d: %s",
+			    b->info.host, b->info.port, what);
+}
+
 static enum ts_err open_connection(struct ts_broker *b, struct ts_error *err)
 {
 	struct timeval tv = { b->timeout_ms / 1000, (b->timeout_ms % 1000) * 1000 };
@@ -151,9 +174,9 @@ static enum ts_err open_connection(struct ts_broker *b, struct ts_error *err)
 	if (b->info.ssl) {
 		amqp_ssl_socket_set_verify_peer(sock, 1);
 		amqp_ssl_socket_set_verify_hostname(sock, 1);
-		if (amqp_ssl_socket_set_cacert(sock, CA_BUNDLE) != AMQP_STATUS_OK) {
+		if (amqp_ssl_socket_set_cacert(sock, b->ca_file) != AMQP_STATUS_OK) {
 			ts_error_set(err, TS_ERR_UNAVAILABLE, "broker", NULL,
-				     "cannot read the CA certificates %s", CA_BUNDLE);
+				     "cannot read the CA certificates %s", b->ca_file);
 			goto fail;
 		}
 	}
@@ -161,8 +184,7 @@ static enum ts_err open_connection(struct ts_broker *b, struct ts_error *err)
 	amqp_set_rpc_timeout(b->conn, &tv);
 	rc = amqp_socket_open_noblock(sock, b->info.host, b->info.port, &tv);
 	if (rc != AMQP_STATUS_OK) {
-		ts_error_set(err, TS_ERR_UNAVAILABLE, "broker", NULL, "cannot connect to %s:%d: %s",
-			     b->info.host, b->info.port, amqp_error_string2(rc));
+		open_failed(b, rc, err);
 		goto fail;
 	}
 	/* amqp_login returns its reply; the other calls leave theirs for

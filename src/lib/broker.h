@@ -40,10 +40,12 @@ struct ts_broker_outcome {
 };
 
 /* A broker at `url` (amqp://user@host:port/vhost or amqps://...) with
- * `password`; both are copied. Nothing is connected yet. NULL when the
- * URL does not parse or memory ran out. */
-struct ts_broker *ts_broker_new(const char *url, const char *password, long timeout_ms,
-				struct ts_error *err);
+ * `password`; with amqps:// its certificate and host name are verified
+ * with the PEM CA certificates in the file `ca_file`. All three are
+ * copied. Nothing is connected yet. NULL when the URL does not parse or
+ * memory ran out. */
+struct ts_broker *ts_broker_new(const char *url, const char *password, const char *ca_file,
+				long timeout_ms, struct ts_error *err);
 /* Closes the connection (outcomes not yet collected are lost) and frees;
  * NULL is allowed. */
 void ts_broker_free(struct ts_broker *b);

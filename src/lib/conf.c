@@ -57,6 +57,7 @@ static const struct conf_key {
 	STR(smtp_from),
 	{ "smtp_starttls", CONF_CHOICE, offsetof(struct ts_conf, smtp_starttls),
 	  0, sizeof(((struct ts_conf *)0)->smtp_starttls) },
+	STR(smtp_ca_file),
 	UINT(email_max_recipients, 1, 1000),
 	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
 	STR(metrics_allow),
@@ -151,20 +152,21 @@ const struct ts_conf_broker *ts_conf_broker(const struct ts_conf *conf, const ch
 	return NULL;
 }
 
-/* "amqp_broker.<name>" (the URL) or "amqp_broker.<name>.password_file";
- * `rest` is what follows "amqp_broker.". */
+/* "amqp_broker.<name>" (the URL), "amqp_broker.<name>.password_file" or
+ * "amqp_broker.<name>.ca_file"; `rest` is what follows "amqp_broker.". */
 static enum ts_err set_broker(struct ts_conf *conf, const char *key, const char *rest,
 			      const char *value, struct ts_error *err)
 {
 	size_t n = strspn(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 	bool is_file = strcmp(rest + n, ".password_file") == 0;
+	bool is_ca = strcmp(rest + n, ".ca_file") == 0;
 	struct ts_conf_broker *b = NULL;
 
-	if (n == 0 || n >= TS_CONF_BROKER_NAME_MAX || (rest[n] && !is_file))
+	if (n == 0 || n >= TS_CONF_BROKER_NAME_MAX || (rest[n] && !is_file && !is_ca))
 		return ts_error_set(err, TS_ERR_INVALID, "unknown_key", key,
-				    "unknown key '%s' (amqp_broker.<name> or "
-				    "amqp_broker.<name>.password_file; names are letters, "
-				    "digits, '_' and '-')", key);
+				    "unknown key '%s' (amqp_broker.<name>, "
+				    "amqp_broker.<name>.password_file or amqp_broker.<name>.ca_file; "
+				    "names are letters, digits, '_' and '-')", key);
 	if (strlen(value) >= TS_CONF_STR_MAX)
 		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
 				    "value of '%s' is too long", key);
@@ -181,8 +183,8 @@ static enum ts_err set_broker(struct ts_conf *conf, const char *key, const char 
 		memcpy(b->name, rest, n);
 		b->name[n] = '\0';
 	}
-	if (is_file) {
-		snprintf(b->password_file, sizeof(b->password_file), "%s", value);
+	if (is_file || is_ca) {
+		snprintf(is_ca ? b->ca_file : b->password_file, TS_CONF_STR_MAX, "%s", value);
 		return TS_OK;
 	}
 	if (strncmp(value, "amqp://", 7) != 0 && strncmp(value, "amqps://", 8) != 0)
@@ -335,32 +337,89 @@ static enum ts_err check_standard_secrets(const struct ts_conf *conf, struct ts_
 	return TS_OK;
 }
 
-/* Each broker has a URL, and its password comes from its file. */
+/* Reads the CA file `path` that setting `key` names, once, at load: it
+ * must be readable and hold a PEM certificate, so that a wrong path is
+ * an error when the program starts, not at each TLS connection. */
+static enum ts_err check_ca_file(const char *key, const char *path, struct ts_error *err)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	char line[256];
+	bool found = false;
+	enum ts_err rc = TS_OK;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return ts_error_set(err, TS_ERR_INVALID, "ca_file", key, "cannot read %s %s: %s",
+				    key, path, strerror(errno));
+	while (!found && fgets(line, sizeof(line), f))
+		found = strncmp(line, begin, sizeof(begin) - 1) == 0;
+	if (ferror(f))
+		rc = ts_error_set(err, TS_ERR_INVALID, "ca_file", key, "error reading %s %s: %s",
+				  key, path, strerror(errno));
+	else if (!found)
+		rc = ts_error_set(err, TS_ERR_INVALID, "ca_file", key,
+				  "%s %s holds no PEM certificate (%s)", key, path, begin);
+	fclose(f);
+	return rc;
+}
+
+/* The CA file `ca_file` of a target that uses TLS when `tls` (checked,
+ * or the system bundle when unset); of one that does not, an error. The
+ * system bundle counts as unset, so that a second load over the result
+ * of a first one (which filled it in) is no error. */
+static enum ts_err settle_ca_file(const char *key, char *ca_file, bool tls, const char *why,
+				  struct ts_error *err)
+{
+	if (!ca_file[0] || strcmp(ca_file, TS_CONF_SYSTEM_CA) == 0) {
+		snprintf(ca_file, TS_CONF_STR_MAX, "%s", TS_CONF_SYSTEM_CA);
+		return TS_OK;
+	}
+	if (!tls)
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+				    "%s is set but %s", key, why);
+	return check_ca_file(key, ca_file, err);
+}
+
+/* Each broker has a URL, its password comes from its file, and its CA
+ * file is checked when the URL is amqps://. */
 static enum ts_err load_brokers(struct ts_conf *conf, struct ts_error *err)
 {
 	for (unsigned i = 0; i < conf->amqp_broker_count; i++) {
 		struct ts_conf_broker *b = &conf->amqp_brokers[i];
 		char key[TS_CONF_BROKER_NAME_MAX + 32];
+		enum ts_err rc;
 		snprintf(key, sizeof(key), "amqp_broker.%s", b->name);
 		if (!b->url[0])
 			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
-					    "%s.password_file is set but %s is not", key, key);
+					    "%s.password_file or %s.ca_file is set but %s is not",
+					    key, key, key);
+		snprintf(key, sizeof(key), "amqp_broker.%s.ca_file", b->name);
+		rc = settle_ca_file(key, b->ca_file, strncmp(b->url, "amqps://", 8) == 0,
+				    "the broker's URL is amqp:// (no TLS)", err);
+		if (rc != TS_OK)
+			return rc;
 		if (!b->password_file[0])
 			continue;
 		snprintf(key, sizeof(key), "amqp_broker.%s.password_file", b->name);
-		enum ts_err rc = read_secret_file(key, b->password_file, b->password,
-						  sizeof(b->password), err);
+		rc = read_secret_file(key, b->password_file, b->password, sizeof(b->password), err);
 		if (rc != TS_OK)
 			return rc;
 	}
 	return TS_OK;
 }
 
-/* Mail needs a relay URL and a sender that is a mailbox. */
-static enum ts_err check_smtp(const struct ts_conf *conf, struct ts_error *err)
+/* Mail needs a relay URL and a sender that is a mailbox; its CA file
+ * matters when TLS is used (smtps://, or STARTTLS). */
+static enum ts_err check_smtp(struct ts_conf *conf, struct ts_error *err)
 {
-	if (!conf->smtp_url[0])
-		return TS_OK;
+	bool tls = strncmp(conf->smtp_url, "smtps://", 8) == 0 ||
+		   (conf->smtp_url[0] && strcmp(conf->smtp_starttls, "off") != 0);
+	enum ts_err rc = settle_ca_file("smtp_ca_file", conf->smtp_ca_file, tls,
+					"no TLS is used (no smtp_url, or smtp:// with "
+					"smtp_starttls = off)", err);
+
+	if (rc != TS_OK || !conf->smtp_url[0])
+		return rc;
 	if (strncmp(conf->smtp_url, "smtp://", 7) != 0 && strncmp(conf->smtp_url, "smtps://", 8) != 0)
 		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "smtp_url",
 				    "smtp_url must start with smtp:// or smtps://");

@@ -8,8 +8,13 @@
 #define TS_CONF_DEFAULT_PATH TS_SYSCONFDIR "/tasksched/tasksched.conf"
 #define TS_CONF_STR_MAX 2048
 
-/* AMQP brokers named in the configuration: "amqp_broker.<name> = URL" and
- * "amqp_broker.<name>.password_file = FILE". */
+/* The CA certificates TLS connections trust unless a *ca_file key names
+ * other ones: Debian's system bundle. */
+#define TS_CONF_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
+
+/* AMQP brokers named in the configuration: "amqp_broker.<name> = URL",
+ * "amqp_broker.<name>.password_file = FILE" and, for amqps://,
+ * "amqp_broker.<name>.ca_file = FILE". */
 #define TS_CONF_BROKERS_MAX 8
 #define TS_CONF_BROKER_NAME_MAX 64
 struct ts_conf_broker {
@@ -17,6 +22,7 @@ struct ts_conf_broker {
 	char url[TS_CONF_STR_MAX];            /* amqp://user@host:port/vhost or amqps:// */
 	char password_file[TS_CONF_STR_MAX];
 	char password[256];                   /* read from password_file at load */
+	char ca_file[TS_CONF_STR_MAX];        /* PEM CAs for amqps://; after load never "" */
 };
 
 /* Every setting, with its default filled in by ts_conf_init(). */
@@ -64,6 +70,7 @@ struct ts_conf {
 	char smtp_url[TS_CONF_STR_MAX];               /* "" when mail is not configured */
 	char smtp_from[TS_CONF_STR_MAX];
 	char smtp_starttls[16];                       /* "off", "try" or "required" */
+	char smtp_ca_file[TS_CONF_STR_MAX];           /* PEM CAs; after load never "" */
 	unsigned email_max_recipients;
 
 	/* amqp */
@@ -79,7 +86,10 @@ void ts_conf_init(struct ts_conf *conf);
 /* Reads the file at `path` over the current values. Unknown keys, values out
  * of range and malformed lines are errors naming the line; a missing file is
  * TS_ERR_NOT_FOUND. When db_password_file is set and db_password is empty,
- * the password is read from that file (first line). */
+ * the password is read from that file (first line). A CA file given for a
+ * target that uses TLS is read once here and must hold a PEM certificate;
+ * one given for a target without TLS is an error. Unset CA files become
+ * TS_CONF_SYSTEM_CA. */
 enum ts_err ts_conf_load(struct ts_conf *conf, const char *path, struct ts_error *err);
 
 /* The broker configured as `name`; NULL when there is none. */

@@ -27,7 +27,7 @@ struct mail {
 
 struct ts_smtp_client {
 	struct ts_webhook_pool *pool;
-	char *url, *from;
+	char *url, *from, *ca_file;
 	enum ts_smtp_tls tls;
 	long timeout_ms;
 	struct mail *active;
@@ -43,7 +43,8 @@ struct ts_smtp_client *ts_smtp_client_new(struct ts_webhook_pool *pool,
 	char from[300];
 
 	snprintf(from, sizeof(from), "<%s>", opts->from);
-	if (!c || !(c->url = strdup(opts->url)) || !(c->from = strdup(from))) {
+	if (!c || !(c->url = strdup(opts->url)) || !(c->from = strdup(from)) ||
+	    !(c->ca_file = strdup(opts->ca_file))) {
 		ts_smtp_client_free(c);
 		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 		return NULL;
@@ -81,6 +82,7 @@ void ts_smtp_client_free(struct ts_smtp_client *c)
 	}
 	free(c->url);
 	free(c->from);
+	free(c->ca_file);
 	free(c);
 }
 
@@ -122,6 +124,24 @@ static size_t on_reply(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* curl's words for a TLS failure, prefixed with what it means here:
+ * nothing was sent in clear, and what the operator should look at. */
+static void explain_tls(struct mail *m, CURLcode result)
+{
+	char said[TS_SMTP_ERROR_MAX];
+
+	snprintf(said, sizeof(said), "%s", m->resp.error[0] ? m->resp.error
+							    : curl_easy_strerror(result));
+	if (result == CURLE_PEER_FAILED_VERIFICATION)
+		snprintf(m->resp.error, sizeof(m->resp.error),
+			 "not sent: the relay's certificate could not be verified with %.60s: %.120s",
+			 m->client->ca_file, said);
+	else if (result == CURLE_USE_SSL_FAILED)
+		snprintf(m->resp.error, sizeof(m->resp.error),
+			 "not sent: the relay does not offer STARTTLS (smtp_starttls = required): "
+			 "%.120s", said);
+}
+
 static void ended(struct ts_transfer *t, CURL *easy, CURLcode result)
 {
 	struct mail *m = (struct mail *)(void *)t;
@@ -144,6 +164,7 @@ static void ended(struct ts_transfer *t, CURL *easy, CURLcode result)
 		/* A reply code says the relay judged the mail; without one it is
 		 * the way there that failed. */
 		m->resp.transport_error = code < 400;
+		explain_tls(m, result);
 		if (!m->resp.error[0])
 			snprintf(m->resp.error, sizeof(m->resp.error), "%s", curl_easy_strerror(result));
 		if (code >= 400 && m->resp.reply[0]) {
@@ -181,6 +202,9 @@ static bool prepare(struct ts_smtp_client *c, struct mail *m, const struct ts_sm
 	curl_easy_setopt(e, CURLOPT_USE_SSL, c->tls == TS_SMTP_TLS_REQUIRED ? (long)CURLUSESSL_ALL
 					     : c->tls == TS_SMTP_TLS_TRY ? (long)CURLUSESSL_TRY
 									 : (long)CURLUSESSL_NONE);
+	/* Only the configured CAs: no CA directory besides them. */
+	curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+	curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, c->from);
 	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, m->rcpt);
 	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);

@@ -26,6 +26,7 @@ struct ts_smtp_options {
 	const char *url;          /* smtp://host:port or smtps://host:port */
 	const char *from;         /* the envelope sender, a checked mailbox */
 	enum ts_smtp_tls tls;
+	const char *ca_file;      /* PEM CAs that verify the relay's certificate under TLS */
 	long timeout_ms;          /* per mail, connection to the last reply */
 };
 

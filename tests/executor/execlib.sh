@@ -391,6 +391,28 @@ x_server_start() {
 	X_SERVER_PIDS+=("$TS_SPAWNED_PID")
 }
 
+# x_tls_certs DIR -- a throwaway CA (DIR/ca.pem) and a certificate it
+# signed for the host name "localhost" only (DIR/server.pem, its key
+# DIR/server.key), for servers of a test that speak TLS; and another CA
+# (DIR/other-ca.pem) that signed nothing here: the wrong one to trust.
+x_tls_certs() {
+	local dir=$1 ca
+	t_require openssl
+	mkdir -p "$dir" || return 1
+	for ca in ca other-ca; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-days 2 -subj "/CN=tasksched test $ca" -keyout "$dir/$ca.key" -out "$dir/$ca.pem" \
+			-addext basicConstraints=critical,CA:TRUE \
+			-addext keyUsage=critical,keyCertSign,cRLSign 2>>"$dir/openssl.log" || return 1
+	done
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-subj /CN=localhost -addext subjectAltName=DNS:localhost \
+		-keyout "$dir/server.key" -out "$dir/server.csr" 2>>"$dir/openssl.log" &&
+		openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+			-CAcreateserial -days 2 -copy_extensions copy -out "$dir/server.pem" \
+			2>>"$dir/openssl.log"
+}
+
 # x_wait_file FILE SECS -- wait until FILE exists and is not empty.
 x_wait_file() {
 	local i

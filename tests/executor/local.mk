@@ -27,8 +27,10 @@ executor_tests = \
 	tests/executor/executor-notices.test \
 	tests/executor/executor-retention.test \
 	tests/executor/executor-email.test \
+	tests/executor/executor-email-tls.test \
 	tests/executor/executor-signatures.test \
-	tests/executor/executor-amqp.test
+	tests/executor/executor-amqp.test \
+	tests/executor/executor-amqp-tls.test
 
 TESTS += $(executor_tests)
 

@@ -22,7 +22,7 @@ static void make_dir(void)
 
 static void remove_dir(void)
 {
-	static const char *const names[] = { "tasksched.conf", "password" };
+	static const char *const names[] = { "tasksched.conf", "password", "amqp-pass", "ca.pem" };
 	char path[300];
 
 	/* Only the files this suite writes: a fixed set of names. */
@@ -485,6 +485,113 @@ START_TEST(amqp_brokers)
 }
 END_TEST
 
+/* A file that looks like a CA bundle (ts_conf_load only checks for a PEM
+ * certificate; the TLS library parses it when it connects); its path in
+ * a buffer of its own, which later write_file calls leave alone. */
+static const char *write_ca(void)
+{
+	static char path[300];
+
+	return strcpy(path, write_file("ca.pem", "# a private CA\n-----BEGIN CERTIFICATE-----\n"
+			  "MIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"));
+}
+
+/* `text` must fail to load with an error whose field is `field`. */
+static void ca_error(const char *text, const char *field, const char *says)
+{
+	struct ts_conf conf;
+	struct ts_error err;
+
+	ck_assert_msg(load_text(text, &conf, &err) == TS_ERR_INVALID, "accepted: %s", text);
+	ck_assert_str_eq(err.field, field);
+	ck_assert_msg(strstr(err.message, field) && strstr(err.message, says),
+		      "message does not name %s or say '%s': %s", field, says, err.message);
+}
+
+/* `head` (a target's lines) and "`key` = `file`" must fail to load with
+ * an error naming `key` that says `says`. */
+static void ca_refused(const char *head, const char *key, const char *file, const char *says)
+{
+	char text[900];
+
+	snprintf(text, sizeof(text), "%s%s = %s\n", head, key, file);
+	ca_error(text, key, says);
+}
+
+/* The same three mistakes, for any target: `tls_head` uses TLS,
+ * `plain_head` does not. */
+static void ca_mistakes(const char *tls_head, const char *plain_head, const char *key,
+			const char *ca)
+{
+	char missing[320];
+
+	/* The file is read at load: missing, or no certificate in it. */
+	snprintf(missing, sizeof(missing), "%s/nothing.pem", dir);
+	ca_refused(tls_head, key, missing, "cannot read");
+	ca_refused(tls_head, key, write_file("password", "-----BEGIN PRIVATE KEY-----\n"),
+		   "no PEM certificate");
+	/* A CA file for a target without TLS is a mistake, said at once. */
+	ca_refused(plain_head, key, ca, "no TLS");
+}
+
+START_TEST(amqp_ca_file)
+{
+	struct ts_conf conf;
+	struct ts_error err;
+	char text[900];
+	const char *ca = write_ca();
+
+	snprintf(text, sizeof(text),
+		 "amqp_broker.private = amqps://u@mq.internal:5671/\n"
+		 "amqp_broker.private.ca_file = %s\n"
+		 "amqp_broker.public = amqps://u@mq.example.org/\n"
+		 "amqp_broker.plain = amqp://u@localhost/\n", ca);
+	ck_assert_int_eq(load_text(text, &conf, &err), TS_OK);
+	ck_assert_str_eq(ts_conf_broker(&conf, "private")->ca_file, ca);
+	/* Unset: the system bundle. */
+	ck_assert_str_eq(ts_conf_broker(&conf, "public")->ca_file, TS_CONF_SYSTEM_CA);
+	ck_assert_str_eq(ts_conf_broker(&conf, "plain")->ca_file, TS_CONF_SYSTEM_CA);
+	/* A second file read over the first: the default filled in is no
+	 * setting of its own. */
+	ck_assert_int_eq(ts_conf_load(&conf, write_file("tasksched.conf", "db_user = u\n"), &err),
+			 TS_OK);
+
+	ca_mistakes("amqp_broker.m = amqps://u@h/\n", "amqp_broker.m = amqp://u@h/\n",
+		    "amqp_broker.m.ca_file", ca);
+	/* Without a URL. */
+	snprintf(text, sizeof(text), "amqp_broker.m.ca_file = %s\n", ca);
+	ca_error(text, "amqp_broker.m", "is not");
+	load_error("amqp_broker.m.ca_files = /x\n", "unknown_key", 1);
+}
+END_TEST
+
+START_TEST(smtp_ca_file)
+{
+	static const char *const tls_heads[] = {
+		"smtp_url = smtp://relay.internal:587\nsmtp_starttls = required\n",
+		"smtp_url = smtps://relay.internal\n",
+		"smtp_url = smtp://relay.internal\nsmtp_starttls = try\n",
+	};
+	struct ts_conf conf;
+	struct ts_error err;
+	char text[900];
+	const char *ca = write_ca();
+
+	ck_assert_int_eq(load_text("", &conf, &err), TS_OK);
+	ck_assert_str_eq(conf.smtp_ca_file, TS_CONF_SYSTEM_CA);
+	for (size_t i = 0; i < sizeof(tls_heads) / sizeof(tls_heads[0]); i++) {
+		snprintf(text, sizeof(text), "%ssmtp_from = s@example.org\nsmtp_ca_file = %s\n",
+			 tls_heads[i], ca);
+		ck_assert_int_eq(load_text(text, &conf, &err), TS_OK);
+		ck_assert_str_eq(conf.smtp_ca_file, ca);
+	}
+	ca_mistakes("smtp_url = smtps://relay\nsmtp_from = s@example.org\n",
+		    "smtp_url = smtp://localhost\nsmtp_from = s@example.org\n", "smtp_ca_file", ca);
+	/* No relay at all. */
+	ca_refused("", "smtp_ca_file", ca, "no TLS");
+}
+END_TEST
+
 START_TEST(choose_path)
 {
 	unsetenv("TASKSCHED_CONFIG");
@@ -531,6 +638,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, set_directly);
 	tcase_add_test(tc, signature_scheme);
 	tcase_add_test(tc, amqp_brokers);
+	tcase_add_test(tc, amqp_ca_file);
+	tcase_add_test(tc, smtp_ca_file);
 	tcase_add_test(tc, choose_path);
 	suite_add_tcase(s, tc);
 	return s;
