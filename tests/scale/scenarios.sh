@@ -1,0 +1,327 @@
+# shellcheck shell=bash
+# scenarios.sh -- the scale-out scenarios of tests/scale/run, each ending
+# with a check of every task it made. Uses lib.sh and run's ok/not_ok.
+
+# check.py IDS SINKLOG -- for the task ids in IDS (one a line): "delivered
+# duplicates missing", duplicates counting a (task, attempt) the sink saw
+# more than once.
+cat >"$SC_DIR/check.py" <<'EOF'
+import sys
+want = set(l.strip() for l in open(sys.argv[1]) if l.strip())
+seen, dups = set(), 0
+for line in open(sys.argv[2], errors="replace"):
+    f = line.rstrip("\n").split("\t")
+    if len(f) < 5 or f[3] not in want:
+        continue
+    if (f[3], f[4]) in seen:
+        dups += 1
+    seen.add((f[3], f[4]))
+got = set(t for t, _ in seen)
+print(len(got), dups, len(want - got))
+EOF
+
+# poster.py SECS OUT HOOK -- POSTs tasks due now through the API on
+# 127.0.0.1:8000 for SECS seconds, one "unix_ms status task_id" line each.
+cat >"$SC_DIR/poster.py" <<'EOF'
+import http.client, json, sys, time, uuid
+secs, out, hook = float(sys.argv[1]), open(sys.argv[2], "w"), sys.argv[3]
+end = time.time() + secs
+conn = None
+while time.time() < end:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    body = json.dumps({"action": "webhook", "payload": {"url": hook}, "run_at": now})
+    status, tid = 0, "-"
+    try:
+        if conn is None:
+            conn = http.client.HTTPConnection("127.0.0.1", 8000, timeout=30)
+        conn.request("POST", "/tasks", body, {"Content-Type": "application/json",
+                                              "Idempotency-Key": str(uuid.uuid4())})
+        r = conn.getresponse()
+        data = r.read()
+        status = r.status
+        if status == 201:
+            tid = json.loads(data)["task_id"]
+    except Exception:
+        conn = None
+    out.write("%d %d %s\n" % (time.time() * 1000, status, tid))
+    out.flush()
+EOF
+
+# wait_completed SECS -- until every task is completed (each scenario
+# starts from an empty table).
+wait_completed() {
+	local secs=$1 i left
+	for ((i = 0; i < secs; i++)); do
+		left=$(sc_count "SELECT COUNT(*) FROM tasks WHERE status <> 'completed'")
+		[[ $left == 0 ]] && return 0
+		sleep 1
+	done
+	sc_msg "$left tasks not completed after ${secs}s"
+	return 1
+}
+
+# commits -- each node's own commits (wsrep_local_commits), "n1/n2/n3".
+commits() {
+	local n out=
+	for ((n = 1; n <= SC_NODES; n++)); do
+		out+=${out:+/}$(sc_status "$n" wsrep_local_commits)
+	done
+	echo "$out"
+}
+
+# conflicts -- certification failures plus brute-force aborts, all nodes up.
+conflicts() {
+	local n sum=0 a b
+	for ((n = 1; n <= SC_NODES; n++)); do
+		a=$(sc_status "$n" wsrep_local_cert_failures)
+		b=$(sc_status "$n" wsrep_local_bf_aborts)
+		sum=$((sum + ${a:-0} + ${b:-0}))
+	done
+	echo "$sum"
+}
+
+# stop_pids PID... -- SIGTERM, then wait for each.
+stop_pids() {
+	local p i
+	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "$@"; do
+		for ((i = 0; i < 200 && ${#p} > 0; i++)); do
+			[[ -d /proc/$p ]] || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+}
+
+# drain N EXECUTORS SPREAD -- N tasks due at one instant, EXECUTORS
+# executor hosts, on three nodes (SPREAD=3) or all on node 1 (SPREAD=1).
+# Sets DRAIN_RATE (tasks/s), DRAIN_CHECK ("delivered dups missing"),
+# DRAIN_CONFLICTS.
+drain() {
+	local n=$1 ex=$2 spread=$3 t i c0 start end ids
+	local -a pids=()
+	ids=$SC_DIR/drain-$n-$ex-$spread.ids
+	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks" || return 1
+	t=$((($(sc_now_us) / 1000000 + 3) * 1000000))
+	sc_insert_due "$n" "$t" || return 1
+	sc_count "SELECT id FROM tasks" >"$ids"
+	: >"$SC_DIR/sink.log.mark"
+	c0=$(conflicts)
+	DRAIN_COMMITS0=$(commits)
+	for ((i = 1; i <= ex; i++)); do
+		sc_exec_start "$i" $(((i - 1) % spread + 1)) || return 1
+		pids+=("$SC_EXEC_PID")
+	done
+	start=$(date +%s%3N)
+	wait_completed 300
+	end=$(date +%s%3N)
+	stop_pids "${pids[@]}"
+	sc_sink_sync
+	DRAIN_CONFLICTS=$(($(conflicts) - c0))
+	DRAIN_COMMITS="$DRAIN_COMMITS0 -> $(commits)"
+	DRAIN_CHECK=$(python3 "$SC_DIR/check.py" "$ids" "$SC_DIR/sink.log")
+	# From the due instant (executors were up before it) to the last completion.
+	DRAIN_RATE=$(awk -v n="$n" -v ms="$((end - t / 1000))" 'BEGIN {printf "%.0f", n / (ms > 0 ? ms / 1000 : 1)}')
+}
+
+# (a) N tasks due at one instant, executors spread over the three nodes.
+scenario_drain() {
+	local n=$1 ex=$2 d u m
+	sc_msg "(a) $n tasks due at one instant, $ex executors on nodes 1..3"
+	drain "$n" "$ex" 3
+	read -r d u m <<<"$DRAIN_CHECK"
+	check "(a) $n tasks due at once, $ex executors on 3 nodes: $d delivered, $u duplicates per attempt, $m lost ($DRAIN_RATE tasks/s, $DRAIN_CONFLICTS certification conflicts; commits per node $DRAIN_COMMITS)" \
+		test "$d" == "$n" -a "$u" == 0 -a "$m" == 0
+	check "(a) every task completed in the database" \
+		test "$(sc_count "SELECT COUNT(*) FROM tasks WHERE status = 'completed'")" == "$n"
+	A_CONFLICTS=$DRAIN_CONFLICTS A_RATE=$DRAIN_RATE
+}
+
+# posters SECS TAG -- a poster in each API host; waits for them.
+posters() {
+	local secs=$1 tag=$2 i
+	local -a p=()
+	for i in 1 2; do
+		sc_in "api$i" python3 "$SC_DIR/poster.py" "$secs" "$SC_DIR/post-$tag-$i.out" "$SC_HOOK" &
+		p+=($!)
+	done
+	for i in "${p[@]}"; do wait "$i"; done
+}
+
+# (b) kill -9 node 2 while POSTs (two API hosts, the second on node 2) and
+# executors (one per node) run.
+scenario_node_kill() {
+	local secs=${KILL_SECS:-30} kill_ms i bad acked lost first d u m
+	local -a ex=()
+	sc_msg "(b) kill -9 node 2 under POSTs and the drain"
+	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks"
+	sc_api_start 1 1 || return 1
+	sc_api_start 2 2 || return 1
+	for i in 1 2 3; do
+		sc_exec_start "$i" "$i" || return 1
+		ex+=("$SC_EXEC_PID")
+	done
+	rm -f "$SC_DIR"/post-kill-*.out
+	posters "$secs" kill &
+	local ppid=$!
+	# Kill once both API hosts are writing (python starts slowly under load).
+	for ((i = 0; i < 600; i++)); do
+		[[ $(cat "$SC_DIR/post-kill-1.out" 2>/dev/null | wc -l) -ge 100 &&
+			$(cat "$SC_DIR/post-kill-2.out" 2>/dev/null | wc -l) -ge 100 ]] && break
+		sleep 0.1
+	done
+	kill_ms=$(date +%s%3N)
+	sc_node_kill 2
+	sc_msg "(b) node 2 killed"
+	wait "$ppid"
+	cat "$SC_DIR"/post-kill-*.out >"$SC_DIR/post-kill.all"
+	bad=$(awk '$2 != 201 && $2 != 503' "$SC_DIR/post-kill.all" | wc -l)
+	acked=$(awk '$2 == 201 {print $3}' "$SC_DIR/post-kill.all" | tee "$SC_DIR/kill.ids" | wc -l)
+	first=$(awk -v k="$kill_ms" '$2 == 201 && $1 > k {print $1 - k; exit}' "$SC_DIR/post-kill-2.out")
+	KILL_TO_WRITE_MS=${first:--}
+	check "(b) only 201 or 503 answers ($(wc -l <"$SC_DIR/post-kill.all") POSTs, $bad others, $(awk '$2 == 503' "$SC_DIR/post-kill.all" | wc -l) 503)" \
+		test "$bad" == 0
+	check "(b) writes through the API host on node 2 resume ${KILL_TO_WRITE_MS} ms after the kill" \
+		test "$KILL_TO_WRITE_MS" != -
+	check "(b) throughput after the kill: $(awk -v k="$kill_ms" '$2 == 201 && $1 > k' "$SC_DIR/post-kill.all" | wc -l) of $acked acknowledged tasks came after it" \
+		test "$(awk -v k="$kill_ms" '$2 == 201 && $1 > k' "$SC_DIR/post-kill.all" | wc -l)" -gt 0
+	wait_completed 120
+	stop_pids "${ex[@]}"
+	sc_sink_sync
+	sort -u "$SC_DIR/kill.ids" >"$SC_DIR/kill.ids.u"
+	lost=$(sc_count "SELECT id FROM tasks" | sort | comm -23 "$SC_DIR/kill.ids.u" - | wc -l)
+	read -r d u m <<<"$(python3 "$SC_DIR/check.py" "$SC_DIR/kill.ids.u" "$SC_DIR/sink.log")"
+	check "(b) $acked acknowledged tasks: $lost missing from the database, $d delivered, $u duplicates per attempt, $m never delivered" \
+		test "$lost" == 0 -a "$u" == 0 -a "$m" == 0 -a "$d" == "$acked"
+}
+
+# (d) the killed node N rejoins (IST or SST) and has every row.
+scenario_rejoin() {
+	local n=$1 a b
+	sc_msg "(d) node $n rejoins"
+	rm -f "$(sc_node_dir "$n")/mysqld.sock"
+	sc_node_start "$n" || return 1
+	if ! sc_node_wait_synced "$n" 300; then
+		not_ok "(d) node $n rejoined and Synced"
+		return 1
+	fi
+	a=$(sc_sql 1 -N -B tasksched -e "CHECKSUM TABLE tasks" | cut -f 2)
+	b=$(sc_sql "$n" -N -B tasksched -e "CHECKSUM TABLE tasks" | cut -f 2)
+	check "(d) node $n rejoined ($(grep -c -i 'IST received\|Receiving IST' "$(sc_node_dir "$n")/error.log") IST log lines), cluster size $(sc_status 1 wsrep_cluster_size), same tasks as node 1 (checksum $a)" \
+		test "$a" == "$b" -a "$(sc_status 1 wsrep_cluster_size)" == "$SC_NODES"
+}
+
+# cut_node N / heal_node N -- drop node N's Galera traffic (port 4567, both
+# directions, by dropping what it sends) inside its namespace; clients
+# still reach its port 3306, so it is the node's own state that must keep
+# programs away.
+cut_node() {
+	sc_in "db$1" tc qdisc add dev eth0 root handle 1: prio &&
+		sc_in "db$1" tc filter add dev eth0 parent 1: protocol ip prio 1 u32 \
+			match ip dport 4567 0xffff action drop &&
+		sc_in "db$1" tc filter add dev eth0 parent 1: protocol ip prio 2 u32 \
+			match ip sport 4567 0xffff action drop
+}
+heal_node() { sc_in "db$1" tc qdisc del dev eth0 root; }
+
+# tasksched_conns N -- sessions of the tasksched user on node N.
+tasksched_conns() {
+	sc_sql "$1" -N -B -e "SHOW PROCESSLIST" 2>/dev/null | awk -F'\t' '$2 == "tasksched"' | wc -l
+}
+
+# (c) cut node N off from the other two while an executor uses it first.
+scenario_partition() {
+	local n=$1 i st before lost conns d u m
+	local -a ex=()
+	sc_msg "(c) cut node $n off from the others"
+	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks"
+	for i in 1 2 3; do
+		sc_exec_start "$i" "$i" || return 1
+		ex+=("$SC_EXEC_PID")
+	done
+	posters 8 before-cut
+	cat "$SC_DIR"/post-before-cut-*.out | awk '$2 == 201 {print $3}' | sort -u >"$SC_DIR/cut.ids"
+	before=$(wc -l <"$SC_DIR/cut.ids")
+	cut_node "$n" || { not_ok "(c) could not cut node $n (tc)"; return 1; }
+	for ((i = 0; i < 60; i++)); do
+		st=$(sc_status "$n" wsrep_cluster_status)
+		[[ $st != Primary ]] && break
+		sleep 0.5
+	done
+	check "(c) node $n cut off: wsrep_cluster_status=$st, wsrep_ready=$(sc_status "$n" wsrep_ready)" \
+		test "$st" != Primary
+	posters 8 during-cut
+	for ((i = 0; i < 40; i++)); do
+		conns=$(tasksched_conns "$n")
+		((conns == 0)) && break
+		sleep 0.5
+	done
+	check "(c) no program keeps using node $n ($conns tasksched sessions left); $(cat "$SC_DIR"/post-during-cut-*.out | awk '$2 == 201' | wc -l) POSTs acknowledged during the cut" \
+		test "$conns" == 0
+	heal_node "$n"
+	sc_node_wait_synced "$n" 180 || not_ok "(c) node $n Synced again after the cut"
+	cat "$SC_DIR"/post-during-cut-*.out | awk '$2 == 201 {print $3}' | sort -u >>"$SC_DIR/cut.ids"
+	sort -u -o "$SC_DIR/cut.ids" "$SC_DIR/cut.ids"
+	wait_completed 120
+	stop_pids "${ex[@]}"
+	sc_sink_sync
+	lost=$(sc_count "SELECT id FROM tasks" | sort | comm -23 "$SC_DIR/cut.ids" - | wc -l)
+	read -r d u m <<<"$(python3 "$SC_DIR/check.py" "$SC_DIR/cut.ids" "$SC_DIR/sink.log")"
+	check "(c) $before tasks acknowledged before the cut, $(wc -l <"$SC_DIR/cut.ids") in all: $lost lost, $d delivered, $u duplicates per attempt, $m never delivered" \
+		test "$lost" == 0 -a "$u" == 0 -a "$m" == 0
+}
+
+# (e) kill -9 an executor host mid-drain: its leases expire and another
+# host finishes its tasks.
+scenario_executor_kill() {
+	local n=${EKILL_TASKS:-2000} t i p1 p2 d u m seen ids=$SC_DIR/ekill.ids
+	sc_msg "(e) kill -9 an executor host mid-drain ($n tasks)"
+	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks"
+	: >"$SC_DIR/sink.log"
+	t=$((($(sc_now_us) / 1000000 + 2) * 1000000))
+	sc_insert_due "$n" "$t" || return 1
+	sc_count "SELECT id FROM tasks" >"$ids"
+	sc_exec_start 1 1 executor_lease_seconds=5 executor_concurrency=8 executor_batch_size=50 || return 1
+	p1=$SC_EXEC_PID
+	sc_exec_start 2 2 executor_lease_seconds=5 executor_concurrency=8 executor_batch_size=50 || return 1
+	p2=$SC_EXEC_PID
+	for ((i = 0; i < 600; i++)); do
+		sc_sink_sync
+		seen=$(wc -l <"$SC_DIR/sink.log")
+		((seen > n / 4)) && break
+	done
+	kill -KILL "$p1"
+	sc_msg "(e) executor host 1 killed after $seen deliveries"
+	wait_completed 180
+	stop_pids "$p2"
+	sc_sink_sync
+	read -r d u m <<<"$(python3 "$SC_DIR/check.py" "$ids" "$SC_DIR/sink.log")"
+	check "(e) executor host killed mid-drain: $d of $n delivered, $u duplicates per attempt, $m lost; $(sc_count "SELECT COUNT(*) FROM tasks WHERE attempts > 1") tasks needed a second attempt" \
+		test "$d" == "$n" -a "$u" == 0 -a "$m" == 0
+}
+
+# bench_figures -- one "scale:" line: drain rates with 1, 2, 4 executors on
+# one node and on three, POST rates through one and two API hosts,
+# certification conflicts per 1,000 claims, time from a node kill to the
+# first successful write.
+bench_figures() {
+	local n=${BENCH_TASKS:-5000} ex spread line="" p1 p2 secs=10
+	for spread in 1 3; do
+		for ex in 1 2 4; do
+			sc_msg "bench: drain $n, $ex executors on $spread node(s)"
+			drain "$n" "$ex" "$spread"
+			line+=" drain_${ex}x${spread}node=${DRAIN_RATE}/s"
+			[[ $ex == 4 && $spread == 3 ]] &&
+				line+=" conflicts_per_1000_claims=$(awk -v c="$DRAIN_CONFLICTS" -v n="$n" 'BEGIN {printf "%.1f", c * 1000 / n}')"
+		done
+	done
+	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks"
+	sc_in api1 python3 "$SC_DIR/poster.py" "$secs" "$SC_DIR/bench-post-1.out" "$SC_HOOK"
+	p1=$(awk '$2 == 201' "$SC_DIR/bench-post-1.out" | wc -l)
+	posters "$secs" bench2
+	p2=$(cat "$SC_DIR"/post-bench2-*.out | awk '$2 == 201' | wc -l)
+	line+=" post_1api=$((p1 / secs))/s post_2api=$((p2 / secs))/s"
+	line+=" kill_to_write=${KILL_TO_WRITE_MS:-?}ms"
+	echo "scale:$line load=$(cut -d' ' -f1-3 /proc/loadavg) cpus=$(nproc)"
+}
