@@ -89,10 +89,13 @@ enum ts_err db_fail(struct ts_db *db, MYSQL_STMT *stmt, const char *what,
 	unsigned e;
 	const char *msg;
 
-	if (stmt) {
+	if (stmt && mysql_stmt_errno(stmt)) {
 		e = mysql_stmt_errno(stmt);
 		msg = mysql_stmt_error(stmt);
 	} else if (db->conn) {
+		/* A row fetch that meets an error packet (on Galera, a claim
+		 * aborted by a replicated write) leaves the statement's error
+		 * empty and the connection's set. */
 		e = mysql_errno(db->conn);
 		msg = mysql_error(db->conn);
 	} else {
