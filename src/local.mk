@@ -13,7 +13,11 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/errors.c src/lib/errors.h \
 	src/lib/log.c src/lib/log.h \
 	src/lib/tstime.c src/lib/tstime.h \
+	src/lib/cron.c src/lib/cron.h \
+	src/lib/tz.c src/lib/tz.h \
+	src/lib/schedule.c src/lib/schedule.h \
 	src/lib/task.c src/lib/task.h \
+	src/lib/task_schedule.c src/lib/task_schedule.h \
 	src/lib/id.c src/lib/id.h \
 	src/lib/conf.c src/lib/conf.h \
 	src/lib/utf8.c src/lib/utf8.h \
@@ -22,6 +26,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/webhook_spec.c src/lib/webhook_spec.h \
 	src/lib/message_spec.c src/lib/message_spec.h \
 	src/lib/validate.c src/lib/validate.h \
+	src/lib/validate_schedule.c \
 	src/lib/cursor.c src/lib/cursor.h \
 	src/lib/finish_plan.c src/lib/finish_plan.h \
 	$(DB_SOURCES) \
@@ -32,11 +37,11 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/b64url.c src/lib/b64url.h \
 	src/lib/token.c src/lib/token.h
 src_lib_libtasksched_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(CJSON_CFLAGS) $(UUID_CFLAGS) \
-	$(CRYPTO_CFLAGS)
+	$(CRYPTO_CFLAGS) $(ICAL_CFLAGS)
 
 # Libraries every program linking libtasksched.a needs.
 LIBTASKSCHED_LIBS = src/lib/libtasksched.a $(MARIADB_LIBS) $(CJSON_LIBS) $(UUID_LIBS) \
-	$(CRYPTO_LIBS) -lm
+	$(CRYPTO_LIBS) $(ICAL_LIBS) -lpthread -lm
 
 # The API's request handling, apart from main, so the unit tests link it too.
 noinst_LIBRARIES += src/api/libapi.a
@@ -47,6 +52,7 @@ src_api_libapi_a_SOURCES = \
 	src/api/routes.c \
 	src/api/auth.c src/api/auth.h \
 	src/api/handlers_tasks.c \
+	src/api/handlers_schedules.c \
 	src/api/handlers_health.c
 
 sbin_PROGRAMS = src/tasksched-api
@@ -60,7 +66,8 @@ src_tasksched_admin_SOURCES = src/admin/main.c src/admin/admin.h \
 	src/admin/cmd_migrate.c src/admin/cmd_config.c src/admin/cmd_key.c
 src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
-dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql
+dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
+	sql/003_schedules.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched

@@ -3,9 +3,14 @@
 # the autopkgtest (debian/tests/web-api) and the CI job (tests/package/run).
 # Bash; source it. Functions return non-zero after a message on stderr.
 #
+# The process helpers (ts_spawn, ts_stop_pid, ts_pid_alive, ts_wait_socket,
+# ts_wait_port ...) and the throw-away MariaDB (ts_mariadb_*) are upstream's
+# scripts/proc.sh, sourced from the source tree, which autopkgtest runs the
+# tests in. On top of them:
+#
 #   tsp_mariadb_ping                 does a server answer on the default socket?
 #   tsp_mariadb_start DIR            a throw-away MariaDB (data in DIR) on the
-#                                    default socket; tsp_mariadb_stop DIR
+#                                    default socket; ts_mariadb_stop DIR
 #   tsp_unit_start UNIT DIR          start a unit's ExecStart as systemd would
 #                                    (when systemd is not running): user,
 #                                    groups, RuntimeDirectory, UMask, ...
@@ -14,59 +19,18 @@
 #                                    credentials: ARGS as command
 #   tsp_api_smoke URL DIR            the REST API smoke test through a web server
 #   tsp_apache_stop                  stop an Apache started by apache2ctl start
-#   tsp_wait_socket PATH [SECS], tsp_wait_port PORT [SECS]
+
+TS_MSG_TAG=package-test
+# shellcheck source=scripts/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/proc.sh"
 
 # Where Debian's MariaDB, its client, dbconfig-common and the packaged
 # /etc/tasksched/tasksched.conf (db_socket) all look for the server.
 TSP_MYSQL_SOCK=/run/mysqld/mysqld.sock
 TSP_UNITDIR=/lib/systemd/system
 
-tsp_msg() {
-	printf '%s\n' "package-test: $*" >&2
-}
-
-tsp_wait_socket() {
-	local path=$1 secs=${2:-20} i
-	for ((i = 0; i < secs * 10; i++)); do
-		[[ -S $path ]] && return 0
-		sleep 0.1
-	done
-	tsp_msg "no socket $path after ${secs}s"
-	return 1
-}
-
-tsp_wait_port() {
-	local port=$1 secs=${2:-20} i
-	for ((i = 0; i < secs * 10; i++)); do
-		curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
-		sleep 0.1
-	done
-	tsp_msg "nothing answers on port $port after ${secs}s"
-	return 1
-}
-
-tsp_pid_alive() {
-	[[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null &&
-		[[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]
-}
-
-# tsp_stop_pid PID [SECS] -- SIGTERM, then SIGKILL after SECS.
-tsp_stop_pid() {
-	local pid=$1 secs=${2:-15} i
-	tsp_pid_alive "$pid" || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < secs * 10; i++)); do
-		tsp_pid_alive "$pid" || return 0
-		sleep 0.1
-	done
-	tsp_msg "pid $pid ignored SIGTERM for ${secs}s: SIGKILL"
-	kill -KILL "$pid" 2>/dev/null
-	sleep 0.5
-}
-
 tsp_mariadb_ping() {
-	mariadb-admin --no-defaults --socket="$TSP_MYSQL_SOCK" --connect-timeout=2 \
-		ping >/dev/null 2>&1
+	ts_mariadb_answers "$TSP_MYSQL_SOCK"
 }
 
 # tsp_mariadb_start DIR -- initialise and start a MariaDB whose data, log and
@@ -74,42 +38,12 @@ tsp_mariadb_ping() {
 # server's root account authenticates by unix socket, as Debian's does, so
 # dbconfig-common connects as root without a password.
 tsp_mariadb_start() {
-	local dir=$1 i pid
 	if tsp_mariadb_ping; then
-		tsp_msg "a MariaDB already answers on $TSP_MYSQL_SOCK: stop it first"
+		ts_msg "a MariaDB already answers on $TSP_MYSQL_SOCK: stop it first"
 		return 1
 	fi
-	mkdir -p "$dir" /run/mysqld || return 1
-	if ! mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
-		--auth-root-authentication-method=socket --skip-test-db \
-		--skip-name-resolve >"$dir/install.log" 2>&1; then
-		tsp_msg "mariadb-install-db failed:"
-		tail -n 20 "$dir/install.log" >&2
-		return 1
-	fi
-	setsid mariadbd --no-defaults --datadir="$dir/data" --user=root \
-		--socket="$TSP_MYSQL_SOCK" --pid-file="$dir/mariadbd.pid" \
-		--log-error="$dir/error.log" --skip-networking --skip-name-resolve \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-		--innodb-buffer-pool-size=32M </dev/null >>"$dir/error.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$dir/pid"
-	for ((i = 0; i < 300; i++)); do
-		tsp_mariadb_ping && return 0
-		tsp_pid_alive "$pid" || break
-		sleep 0.1
-	done
-	tsp_msg "MariaDB did not start; end of $dir/error.log:"
-	tail -n 20 "$dir/error.log" >&2
-	tsp_stop_pid "$pid" 5
-	return 1
-}
-
-tsp_mariadb_stop() {
-	local dir=$1 pid
-	pid=$(cat "$dir/pid" 2>/dev/null) || return 0
-	tsp_stop_pid "$pid" 60
-	rm -f "$dir/pid"
+	TS_MARIADB_OPTS=--innodb-buffer-pool-size=32M \
+		ts_mariadb_start "$1" "" "$TSP_MYSQL_SOCK"
 }
 
 # tsp_apache_stop -- stop an Apache started with "apache2ctl start" and wait
@@ -118,7 +52,7 @@ tsp_apache_stop() {
 	local pid
 	pid=$(cat /run/apache2/apache2.pid 2>/dev/null) || return 0
 	apache2ctl stop
-	tsp_stop_pid "$pid" 15
+	ts_stop_pid "$pid" 15
 }
 
 # tsp_unit_get UNIT KEY -- the values of KEY in the unit's [Service] section,
@@ -126,7 +60,7 @@ tsp_apache_stop() {
 tsp_unit_get() {
 	local file=$TSP_UNITDIR/$1 key=$2
 	[[ -f $file ]] || {
-		tsp_msg "no unit file $file"
+		ts_msg "no unit file $file"
 		return 1
 	}
 	awk -v key="$key" '
@@ -152,7 +86,7 @@ tsp_unit_creds() {
 	tsp_user=$(tsp_unit_last "$unit" User) || return 1
 	group=$(tsp_unit_last "$unit" Group)
 	[[ -n $tsp_user ]] || {
-		tsp_msg "$unit has no User=; refusing to run it as root"
+		ts_msg "$unit has no User=; refusing to run it as root"
 		return 1
 	}
 	tsp_uid=$(id -u "$tsp_user") || return 1
@@ -163,7 +97,7 @@ tsp_unit_creds() {
 		tsp_gid=$(id -g "$tsp_user")
 	fi
 	[[ -n $tsp_gid ]] || {
-		tsp_msg "$unit: unknown group '$group'"
+		ts_msg "$unit: unknown group '$group'"
 		return 1
 	}
 	tsp_groups=$tsp_gid
@@ -176,34 +110,32 @@ tsp_unit_creds() {
 	for extra in $(tsp_unit_get "$unit" SupplementaryGroups); do
 		g=$(getent group "$extra" | cut -d: -f3)
 		[[ -n $g ]] || {
-			tsp_msg "$unit: unknown supplementary group '$extra'"
+			ts_msg "$unit: unknown supplementary group '$extra'"
 			return 1
 		}
 		tsp_groups+=",$g"
 	done
 }
 
-# tsp_unit_exec UNIT ARGS... -- exec ARGS with the unit's credentials,
-# umask, no_new_privs and a clean environment (what systemd sets).
-tsp_unit_exec() {
-	local unit=$1 umask_value nnp=() env=()
-	shift
+# tsp_unit_cmd UNIT -- set tsp_cmd to the command prefix that runs a
+# command with the unit's credentials, no_new_privs and a clean environment
+# (what systemd sets), and tsp_umask to the unit's UMask=.
+tsp_unit_cmd() {
+	local unit=$1 rt e nnp=() env=()
 	tsp_unit_creds "$unit" || return 1
-	umask_value=$(tsp_unit_last "$unit" UMask)
+	tsp_umask=$(tsp_unit_last "$unit" UMask)
+	tsp_umask=${tsp_umask:-0022}
 	[[ $(tsp_unit_last "$unit" NoNewPrivileges) == yes ]] && nnp=(--no-new-privs)
 	env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 		LANG=C.UTF-8 USER="$tsp_user" LOGNAME="$tsp_user"
 		HOME="${tsp_home:-/}" SHELL=/usr/sbin/nologin)
-	local rt
 	rt=$(tsp_unit_last "$unit" RuntimeDirectory)
 	[[ -n $rt ]] && env+=(RUNTIME_DIRECTORY="/run/$rt")
-	local e
 	while read -r e; do
 		[[ -n $e ]] && env+=("$e")
 	done < <(tsp_unit_get "$unit" Environment)
-	umask "${umask_value:-0022}"
-	exec setpriv --reuid="$tsp_uid" --regid="$tsp_gid" --groups="$tsp_groups" \
-		"${nnp[@]}" --inh-caps=-all env -i "${env[@]}" "$@"
+	tsp_cmd=(setpriv --reuid="$tsp_uid" --regid="$tsp_gid" --groups="$tsp_groups"
+		"${nnp[@]}" --inh-caps=-all env -i "${env[@]}")
 }
 
 # tsp_unit_argv UNIT -- set tsp_argv to the unit's ExecStart, split on
@@ -212,17 +144,17 @@ tsp_unit_argv() {
 	local unit=$1 line
 	line=$(tsp_unit_get "$unit" ExecStart) || return 1
 	if [[ $(printf '%s\n' "$line" | grep -c .) -ne 1 ]]; then
-		tsp_msg "$unit: expected exactly one ExecStart=, got: $line"
+		ts_msg "$unit: expected exactly one ExecStart=, got: $line"
 		return 1
 	fi
 	if [[ $line == *[\"\'%\\]* ]]; then
-		tsp_msg "$unit: ExecStart uses quoting or specifiers, not emulated: $line"
+		ts_msg "$unit: ExecStart uses quoting or specifiers, not emulated: $line"
 		return 1
 	fi
 	read -r -a tsp_argv <<<"$line"
 	# "-", "@", "+", "!", ":" prefixes change how systemd runs the command.
 	if [[ ${tsp_argv[0]} != /* ]]; then
-		tsp_msg "$unit: ExecStart prefix not emulated: $line"
+		ts_msg "$unit: ExecStart prefix not emulated: $line"
 		return 1
 	fi
 }
@@ -231,26 +163,25 @@ tsp_unit_argv() {
 # systemd would run it, with its RuntimeDirectory= created (owner User:Group,
 # RuntimeDirectoryMode=); the pid goes to DIR/UNIT.pid, output to DIR/UNIT.log.
 tsp_unit_start() {
-	local unit=$1 dir=$2 rt mode pid
+	local unit=$1 dir=$2 rt mode
 	tsp_unit_argv "$unit" || return 1
-	tsp_unit_creds "$unit" || return 1
+	tsp_unit_cmd "$unit" || return 1
 	rt=$(tsp_unit_last "$unit" RuntimeDirectory)
 	if [[ -n $rt ]]; then
 		mode=$(tsp_unit_last "$unit" RuntimeDirectoryMode)
 		rm -rf "/run/$rt"
 		install -d -m "${mode:-0755}" -o "$tsp_uid" -g "$tsp_gid" "/run/$rt" || return 1
 	fi
-	tsp_msg "starting $unit: ${tsp_argv[*]} (uid $tsp_uid, gid $tsp_gid, groups $tsp_groups)"
-	(tsp_unit_exec "$unit" setsid "${tsp_argv[@]}") </dev/null >>"$dir/$unit.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$dir/$unit.pid"
+	ts_msg "starting $unit: ${tsp_argv[*]} (uid $tsp_uid, gid $tsp_gid, groups $tsp_groups)"
+	(umask "$tsp_umask" &&
+		ts_spawn "$dir/$unit.pid" "$dir/$unit.log" "${tsp_cmd[@]}" "${tsp_argv[@]}")
 }
 
 # tsp_unit_stop UNIT DIR -- SIGTERM the process, remove RuntimeDirectory=.
 tsp_unit_stop() {
 	local unit=$1 dir=$2 pid rt
 	pid=$(cat "$dir/$unit.pid" 2>/dev/null) || return 0
-	tsp_stop_pid "$pid" "${3:-15}"
+	ts_stop_pid "$pid" "${3:-15}"
 	rm -f "$dir/$unit.pid"
 	rt=$(tsp_unit_last "$unit" RuntimeDirectory)
 	[[ -n $rt ]] && rm -rf "/run/$rt"
@@ -260,9 +191,9 @@ tsp_unit_stop() {
 # tsp_unit_run UNIT ARGS... -- run ARGS in the foreground with the unit's
 # credentials (e.g. "tasksched-executor --once" as the timer's service would).
 tsp_unit_run() {
-	local unit=$1
+	tsp_unit_cmd "$1" || return 1
 	shift
-	(tsp_unit_exec "$unit" "$@")
+	(umask "$tsp_umask" && exec "${tsp_cmd[@]}" "$@")
 }
 
 # tsp_json FILE FILTER -- true when the jq FILTER holds on FILE.

@@ -30,6 +30,14 @@ ts_route_handler ts_tasks_delete;
 ts_route_handler ts_tasks_runs;
 ts_route_handler ts_tasks_retry;
 
+/* handlers_schedules.c */
+ts_route_handler ts_schedules_preview;
+/* Reads ?dry_run= (true or false; absent is false) into *dry_run. */
+enum ts_err ts_schedules_dry_run_param(const char *query, bool *dry_run, struct ts_error *err);
+/* Answers a dry run of POST /tasks for the validated `task`: 200 with the
+ * task as it would be stored and its first occurrences. */
+void ts_schedules_dry_run(struct ts_task *task, struct ts_http_response *resp);
+
 /* handlers_health.c */
 ts_route_handler ts_health_get;
 

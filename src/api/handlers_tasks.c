@@ -63,11 +63,13 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	struct ts_error err;
 	struct ts_task_request treq;
 	struct ts_task task;
-	bool replayed = false;
+	bool replayed = false, dry_run = false;
 
 	ts_error_clear(&err);
 	ts_task_init(&task);
 	memset(&treq, 0, sizeof(treq));
+	if (ts_schedules_dry_run_param(req->query, &dry_run, &err) != TS_OK)
+		goto fail;
 	if (req->body_too_large) {
 		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
 			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
@@ -92,8 +94,13 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	}
 	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
 	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
-	    check_target(api, &task, &err) != TS_OK ||
-	    ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
+	    check_target(api, &task, &err) != TS_OK)
+		goto fail;
+	if (dry_run) {
+		ts_schedules_dry_run(&task, resp);
+		goto out;
+	}
+	if (ts_db_task_insert(api->db, api->tenant, &task, req->idempotency_key, req->body,
 			      req->body_len, &replayed, &err) != TS_OK)
 		goto fail;
 

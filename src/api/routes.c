@@ -15,6 +15,7 @@ static const struct ts_route routes[] = {
 	{ "DELETE", "/tasks/{id}", ts_tasks_delete, false },
 	{ "GET", "/tasks/{id}/runs", ts_tasks_runs, false },
 	{ "POST", "/tasks/{id}/retry", ts_tasks_retry, false },
+	{ "GET", "/schedules/preview", ts_schedules_preview, false },
 	{ "GET", "/healthz", ts_health_get, true },
 };
 

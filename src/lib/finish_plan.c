@@ -24,6 +24,25 @@ enum ts_task_status ts_finish_plan_status(enum ts_run_outcome outcome, int attem
 	return TS_STATUS_FAILED;
 }
 
+/* The next occurrence of the attempt's series, from the one schedule
+ * engine the preview uses too. */
+static void plan_next(const struct ts_finish_attempt *a, struct ts_finish_decision *d)
+{
+	const struct ts_schedule *s = a->schedule;
+	struct ts_schedule utc;
+	struct ts_occurrence o;
+
+	if (!s) {
+		utc = (struct ts_schedule){ .recurrence = a->recurrence,
+					    .anchor_day = a->anchor_day };
+		ts_schedule_anchor(&utc, a->run_at);
+		s = &utc;
+	}
+	d->has_next = ts_schedule_following(s, a->catch_up, a->run_at, a->now, &o) &&
+		      o.at > a->run_at;
+	d->next_run_at = d->has_next ? o.at : 0;
+}
+
 void ts_finish_plan_decide(const struct ts_finish_attempt *a, struct ts_finish_decision *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -43,11 +62,6 @@ void ts_finish_plan_decide(const struct ts_finish_attempt *a, struct ts_finish_d
 		d->has_error = true;
 		snprintf(d->error, sizeof(d->error), "%s", a->error);
 	}
-	if (a->recurrence != TS_RECUR_NONE && d->status != TS_STATUS_SCHEDULED) {
-		ts_time_us next = ts_recurrence_next(a->run_at, a->recurrence, a->anchor_day,
-						     a->now);
-		/* A step that does not move forward: the series ran past year 9999. */
-		d->has_next = next > a->run_at;
-		d->next_run_at = d->has_next ? next : 0;
-	}
+	if (d->status != TS_STATUS_SCHEDULED && (a->schedule || a->recurrence != TS_RECUR_NONE))
+		plan_next(a, d);
 }

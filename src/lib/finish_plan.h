@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "schedule.h"
 #include "task.h"
 #include "tstime.h"
 
@@ -14,7 +15,12 @@ struct ts_finish_attempt {
 	enum ts_run_outcome outcome;
 	int attempt;                    /* this attempt's number, 1-based (the task's attempts) */
 	int max_attempts;               /* the task's */
-	enum ts_recurrence recurrence;  /* the task's series, TS_RECUR_NONE for none */
+	/* The task's series: `schedule` when given (ts_task_schedule), else a
+	 * UTC daily/weekly/monthly one by `recurrence` (TS_RECUR_NONE: none)
+	 * and `anchor_day`. */
+	const struct ts_schedule *schedule;
+	enum ts_catch_up catch_up;
+	enum ts_recurrence recurrence;
 	ts_time_us run_at;              /* the occurrence's scheduled time */
 	int anchor_day;                 /* monthly series: the day of month kept */
 	const char *error;              /* the attempt's error, NULL when none */
@@ -54,8 +60,8 @@ enum ts_task_status ts_finish_plan_status(enum ts_run_outcome outcome, int attem
  *    <error>", and a retry is recorded as "failed";
  *  - failed (a status that is not retried): failed with the attempt's error;
  *  - a recurring task that ends up completed or failed gets its next
- *    occurrence (ts_recurrence_next after `now`, the monthly anchor day
- *    kept), unless the series ran past the calendar's end. */
+ *    occurrence: ts_schedule_following() after run_at and `now` under
+ *    catch_up, unless the series has ended (ends_at, the calendar's end). */
 void ts_finish_plan_decide(const struct ts_finish_attempt *a, struct ts_finish_decision *d);
 
 #endif

@@ -140,7 +140,37 @@ void ts_task_request_cleanup(struct ts_task_request *req)
 	free(req->payload_json);
 	free(req->run_at);
 	free(req->recurrence);
+	free(req->cron);
+	free(req->timezone);
+	free(req->ends_at);
+	free(req->dst_gap);
+	free(req->dst_repeat);
+	free(req->catch_up);
 	memset(req, 0, sizeof(*req));
+}
+
+/* The schedule's string fields; JSON null is the same as absent. */
+static enum ts_err take_schedule(const cJSON *root, struct ts_task_request *req,
+				 struct ts_error *err)
+{
+	const struct {
+		const char *name;
+		char **out;
+	} fields[] = {
+		{ "cron", &req->cron }, { "timezone", &req->timezone },
+		{ "ends_at", &req->ends_at }, { "dst_gap", &req->dst_gap },
+		{ "dst_repeat", &req->dst_repeat }, { "catch_up", &req->catch_up },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, fields[i].name)))
+			continue;
+		enum ts_err rc = take_string(root, fields[i].name, fields[i].name,
+					     fields[i].out, err);
+		if (rc)
+			return rc;
+	}
+	return TS_OK;
 }
 
 enum ts_err ts_json_parse_task_request(const char *body, size_t len,
@@ -185,6 +215,8 @@ enum ts_err ts_json_parse_task_request(const char *body, size_t len,
 	}
 	rc = take_number(root, "max_attempts", "max_attempts", &req->has_max_attempts,
 			 &req->max_attempts, err);
+	if (rc == TS_OK)
+		rc = take_schedule(root, req, err);
 out:
 	cJSON_Delete(root);
 	if (rc)
@@ -370,6 +402,18 @@ static bool add_time(cJSON *obj, const char *name, ts_time_us t)
 	return cJSON_AddStringToObject(obj, name, ts_time_format(t, buf)) != NULL;
 }
 
+/* The schedule's members of a task object. */
+static bool add_schedule(cJSON *obj, const struct ts_task *t)
+{
+	return add_string_or_null(obj, "cron", t->cron) &&
+	       cJSON_AddStringToObject(obj, "timezone", t->timezone[0] ? t->timezone : "UTC") &&
+	       (t->has_ends_at ? add_time(obj, "ends_at", t->ends_at)
+			       : cJSON_AddNullToObject(obj, "ends_at") != NULL) &&
+	       cJSON_AddStringToObject(obj, "dst_gap", ts_dst_gap_name(t->dst_gap)) &&
+	       cJSON_AddStringToObject(obj, "dst_repeat", ts_dst_repeat_name(t->dst_repeat)) &&
+	       cJSON_AddStringToObject(obj, "catch_up", ts_catch_up_name(t->catch_up));
+}
+
 static cJSON *task_to_json(const struct ts_task *t)
 {
 	cJSON *obj = cJSON_CreateObject();
@@ -391,7 +435,8 @@ static cJSON *task_to_json(const struct ts_task *t)
 	    !add_string_or_null(obj, "parent_task_id", t->parent_id) ||
 	    !add_string_or_null(obj, "error_message", t->error_message) ||
 	    !cJSON_AddNumberToObject(obj, "attempts", t->attempts) ||
-	    !cJSON_AddNumberToObject(obj, "max_attempts", t->max_attempts)) {
+	    !cJSON_AddNumberToObject(obj, "max_attempts", t->max_attempts) ||
+	    !add_schedule(obj, t)) {
 		cJSON_Delete(obj);
 		return NULL;
 	}
@@ -417,6 +462,58 @@ char *ts_json_task_created(const struct ts_task *task, const char *message)
 	    !cJSON_AddItemToObject(root, "task", t)) {
 		cJSON_Delete(root);
 		cJSON_Delete(t);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
+static cJSON *occurrences_to_json(const struct ts_occurrence *occ, size_t count)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && i < count; i++) {
+		char local[TS_SCHEDULE_LOCAL_MAX];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o) || !add_time(o, "at", occ[i].at) ||
+		    !cJSON_AddStringToObject(o, "local", ts_schedule_format_local(
+						     occ[i].at, occ[i].offset, local)) ||
+		    !add_string_or_null(o, "dst", ts_dst_flag_name(occ[i].dst))) {
+			cJSON_Delete(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+char *ts_json_occurrences(const struct ts_occurrence *occ, size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *arr = occurrences_to_json(occ, count);
+
+	if (!root || !arr || !cJSON_AddItemToObject(root, "occurrences", arr)) {
+		cJSON_Delete(root);
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
+char *ts_json_task_dry_run(const struct ts_task *task, const struct ts_occurrence *occ,
+			   size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *t = task_to_json(task);
+	cJSON *arr = occurrences_to_json(occ, count);
+
+	if (!root || !t || !arr || !cJSON_AddItemToObject(root, "task", t)) {
+		cJSON_Delete(root);
+		cJSON_Delete(t);
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	if (!cJSON_AddItemToObject(root, "occurrences", arr)) {
+		cJSON_Delete(root);
+		cJSON_Delete(arr);
 		return NULL;
 	}
 	return print_and_delete(root);

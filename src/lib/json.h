@@ -24,6 +24,13 @@ struct ts_task_request {
 	char *recurrence;       /* NULL when absent or null */
 	bool has_max_attempts;
 	double max_attempts;    /* a JSON number; validate checks it is whole */
+	/* The schedule (docs/design.md, "Schedules"); NULL when absent or null. */
+	char *cron;
+	char *timezone;
+	char *ends_at;
+	char *dst_gap;
+	char *dst_repeat;
+	char *catch_up;
 };
 
 /* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
@@ -59,6 +66,13 @@ struct ts_run;
 /* {"runs": [{"attempt", "started_at", "finished_at", "outcome",
  * "http_status", "error", "response_excerpt"}, ...]} */
 char *ts_json_run_list(const struct ts_run *runs, size_t count);
+struct ts_occurrence;
+/* {"occurrences": [{"at": UTC, "local": with the zone's offset, "dst":
+ * null, "shifted" or "repeated"}, ...]} */
+char *ts_json_occurrences(const struct ts_occurrence *occ, size_t count);
+/* {"task": {...}, "occurrences": [...]}: a dry run's answer */
+char *ts_json_task_dry_run(const struct ts_task *task, const struct ts_occurrence *occ,
+			   size_t count);
 /* {"error": message, "code": code, "field": field (only when set)} */
 char *ts_json_error(const struct ts_error *err);
 /* {key: value} with one string member, e.g. {"status": "ok"} */

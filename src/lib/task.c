@@ -2,6 +2,7 @@
  * of tasks and runs. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ void ts_task_init(struct ts_task *task)
 {
 	memset(task, 0, sizeof(*task));
 	task->max_attempts = TS_MAX_ATTEMPTS_DEFAULT;
+	snprintf(task->timezone, sizeof(task->timezone), "UTC");
 }
 
 void ts_task_cleanup(struct ts_task *task)

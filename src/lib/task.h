@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "schedule.h"
 #include "tstime.h"
 
 /* Text form of a UUID, lowercase: 36 characters plus the terminator. */
@@ -55,6 +56,16 @@ struct ts_task {
 	int max_attempts;
 	ts_time_us created_at;
 	ts_time_us updated_at;
+	/* The series' schedule (docs/design.md, "Schedules"). */
+	char cron[TS_CRON_TEXT_MAX];    /* "" unless the series is a cron one */
+	char timezone[TS_TZ_NAME_MAX];  /* "UTC" unless set */
+	bool has_ends_at;
+	ts_time_us ends_at;
+	enum ts_dst_gap dst_gap;
+	enum ts_dst_repeat dst_repeat;
+	enum ts_catch_up catch_up;
+	bool has_anchor_time;           /* daily/weekly/monthly: the local time */
+	int64_t anchor_time;            /* of day of the first occurrence, in us */
 };
 
 /* Prepares `task` (caller-owned storage) with every field empty. */

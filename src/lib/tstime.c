@@ -1,4 +1,5 @@
-/* tstime.c -- UTC instants as microseconds, RFC 3339 text, recurrence steps. */
+/* tstime.c -- UTC instants as microseconds, RFC 3339 text, the calendar,
+ * recurrence names. */
 #include "config.h"
 
 #include <stdio.h>
@@ -28,7 +29,7 @@ int64_t ts_time_monotonic_us(void)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back: Howard
  * Hinnant's era-based algorithms, exact for every year we accept. */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t ts_time_days_from_civil(int y, int m, int d)
 {
 	y -= m <= 2;
 	const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -39,7 +40,7 @@ static int64_t days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void ts_time_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -70,7 +71,7 @@ bool ts_time_from_civil(const struct ts_civil *c, ts_time_us *out)
 	    c->hour < 0 || c->hour > 23 || c->minute < 0 || c->minute > 59 ||
 	    c->second < 0 || c->second > 59 || c->usec < 0 || c->usec > 999999)
 		return false;
-	int64_t days = days_from_civil(c->year, c->month, c->day);
+	int64_t days = ts_time_days_from_civil(c->year, c->month, c->day);
 	int64_t secs = days * SECS_PER_DAY + c->hour * 3600 + c->minute * 60 + c->second;
 	*out = secs * TS_USEC_PER_SEC + c->usec;
 	return true;
@@ -85,7 +86,7 @@ void ts_time_to_civil(ts_time_us t, struct ts_civil *c)
 		rem += USEC_PER_DAY;
 		days--;
 	}
-	civil_from_days(days, &c->year, &c->month, &c->day);
+	ts_time_civil_from_days(days, &c->year, &c->month, &c->day);
 	int64_t secs = rem / TS_USEC_PER_SEC;
 	c->usec = (int)(rem % TS_USEC_PER_SEC);
 	c->hour = (int)(secs / 3600);
@@ -241,55 +242,4 @@ bool ts_recurrence_parse(const char *name, enum ts_recurrence *out)
 		}
 	}
 	return false;
-}
-
-ts_time_us ts_recurrence_step(ts_time_us t, enum ts_recurrence r, int anchor_day)
-{
-	struct ts_civil c;
-	ts_time_us next;
-
-	switch (r) {
-	case TS_RECUR_DAILY:
-		return t + USEC_PER_DAY;
-	case TS_RECUR_WEEKLY:
-		return t + 7 * USEC_PER_DAY;
-	case TS_RECUR_MONTHLY:
-		ts_time_to_civil(t, &c);
-		if (anchor_day < 1 || anchor_day > 31)
-			anchor_day = c.day;
-		if (++c.month > 12) {
-			c.month = 1;
-			c.year++;
-		}
-		int last = ts_time_days_in_month(c.year, c.month);
-		c.day = anchor_day < last ? anchor_day : last;
-		if (!ts_time_from_civil(&c, &next))
-			return t; /* past year 9999: the series ends */
-		return next;
-	case TS_RECUR_NONE:
-		break;
-	}
-	return t;
-}
-
-ts_time_us ts_recurrence_next(ts_time_us t, enum ts_recurrence r, int anchor_day,
-			      ts_time_us now)
-{
-	ts_time_us next = ts_recurrence_step(t, r, anchor_day);
-
-	if (next <= t)
-		return next;
-	/* Jump close to `now` in whole periods first so that a series idle for
-	 * years costs a few steps, not thousands. */
-	if (next <= now && r != TS_RECUR_MONTHLY) {
-		int64_t period = ts_recurrence_step(0, r, 0);
-		next += (now - next) / period * period;
-	}
-	while (next <= now) {
-		ts_time_us after = ts_recurrence_step(next, r, anchor_day);
-		if (after <= next)
-			break;
-		next = after;
-	}
-	return next;
 }

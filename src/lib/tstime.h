@@ -1,4 +1,5 @@
-/* tstime.h -- UTC instants as microseconds, RFC 3339 text, recurrence steps. */
+/* tstime.h -- UTC instants as microseconds, RFC 3339 text, the calendar,
+ * recurrence names. */
 #ifndef TS_TSTIME_H
 #define TS_TSTIME_H
 
@@ -7,9 +8,8 @@
 
 #include "errors.h"
 
-/* An instant: microseconds since 1970-01-01T00:00:00Z. Everything inside
- * tasksched is UTC; local time and DST never enter the arithmetic, so a
- * "daily" task fires every 24 hours of UTC. */
+/* An instant: microseconds since 1970-01-01T00:00:00Z. Instants are UTC;
+ * local time enters only through a series' zone (schedule.h). */
 typedef int64_t ts_time_us;
 
 #define TS_USEC_PER_SEC INT64_C(1000000)
@@ -61,6 +61,10 @@ char *ts_time_format_sql(ts_time_us t, char buf[TS_TIME_TEXT_MAX]);
 bool ts_time_from_civil(const struct ts_civil *c, ts_time_us *out);
 void ts_time_to_civil(ts_time_us t, struct ts_civil *c);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t ts_time_days_from_civil(int year, int month, int day);
+void ts_time_civil_from_days(int64_t days, int *year, int *month, int *day);
+
 /* Days in `month` (1..12) of `year`, with the Gregorian leap-year rule. */
 int ts_time_days_in_month(int year, int month);
 
@@ -68,17 +72,5 @@ int ts_time_days_in_month(int year, int month);
  * anything else. ts_recurrence_name(TS_RECUR_NONE) is NULL. */
 const char *ts_recurrence_name(enum ts_recurrence r);
 bool ts_recurrence_parse(const char *name, enum ts_recurrence *out);
-
-/* One step of a series: `t` plus a day, a week, or a month. A monthly step
- * lands on `anchor_day` (the day of month of the series' first occurrence),
- * clamped to the last day of the target month, so Jan 31 -> Feb 28/29 ->
- * Mar 31. The time of day is kept. */
-ts_time_us ts_recurrence_step(ts_time_us t, enum ts_recurrence r, int anchor_day);
-
-/* The occurrence that follows `t` in its series and lies after `now`:
- * `t` stepped once, then stepped again while it is not in the future, so
- * occurrences missed while nothing ran are skipped, not all fired at once. */
-ts_time_us ts_recurrence_next(ts_time_us t, enum ts_recurrence r, int anchor_day,
-			      ts_time_us now);
 
 #endif

@@ -249,13 +249,14 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 		return invalid(err, "action", "must be \"webhook\" or \"message\"");
 	if (!req->payload_json)
 		return missing(err, "payload");
-	if (!req->run_at)
+	/* A cron series may start at its first match after now. */
+	if (!req->run_at && !req->cron)
 		return missing(err, "run_at");
 
 	rc = validate_payload(task->action, req->payload_json, err);
 	if (rc)
 		return rc;
-	if (ts_time_parse_rfc3339(req->run_at, &task->run_at, &why) != TS_OK)
+	if (req->run_at && ts_time_parse_rfc3339(req->run_at, &task->run_at, &why) != TS_OK)
 		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "run_at",
 				    "Invalid field run_at: '%.40s' %s", req->run_at, why);
 
@@ -263,11 +264,9 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	if (req->recurrence && !ts_recurrence_parse(req->recurrence, &task->recurrence))
 		return invalid(err, "recurrence",
 			       "must be \"daily\", \"weekly\", \"monthly\" or null");
-	if (task->recurrence == TS_RECUR_MONTHLY) {
-		struct ts_civil c;
-		ts_time_to_civil(task->run_at, &c);
-		task->anchor_day = c.day;
-	}
+	rc = ts_validate_schedule(req, req->run_at != NULL, ts_time_now(), task, err);
+	if (rc)
+		return rc;
 
 	task->max_attempts = TS_MAX_ATTEMPTS_DEFAULT;
 	if (req->has_max_attempts) {

@@ -27,6 +27,16 @@ struct ts_task_request;      /* json.h */
 enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 				     struct ts_task *task, struct ts_error *err);
 
+/* Checks the schedule fields of `req` (cron, timezone, ends_at, dst_gap,
+ * dst_repeat, catch_up) for `task`, whose recurrence and run_at (when
+ * `has_run_at`) are already set, and fills them in with the series'
+ * anchors. A cron series gets its first occurrence as run_at: the first
+ * match at or after run_at, or after `now`. A task that does not recur
+ * may carry none of these fields; cron and recurrence exclude each
+ * other. Errors name the field (code "invalid_field"). */
+enum ts_err ts_validate_schedule(const struct ts_task_request *req, bool has_run_at,
+				 ts_time_us now, struct ts_task *task, struct ts_error *err);
+
 /* The payload rules of each action (used by the above, and by the executor
  * on what it reads back). */
 enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_error *err);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # execlib.sh -- what the executor tests share, on top of
 # tests/integration/testlib.sh: a throw-away MariaDB (and, on request, the
 # API behind lighttpd), the scripted webhook receiver tests/sink/sink on an
@@ -110,13 +111,7 @@ x_stack_up() {
 		t_stack_up lighttpd 1
 		X_API=1
 	else
-		T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tasksched-test.XXXXXX") || t_bail "mktemp failed"
-		trap 'exit 1' INT TERM HUP
-		T_DB=$T_DIR/db
-		T_CONF=$T_DIR/tasksched.conf
-		trap 'x_on_exit' EXIT
-		TS_MARIADB_OPTS=$T_MARIADB_OPTS ts_mariadb_start "$T_DB" || x_bail "MariaDB did not start"
-		ts_mariadb_setup "$T_DB" "$T_DIR/db-password" || x_bail "could not create the database"
+		t_db_up
 	fi
 	trap 'x_on_exit' EXIT
 	x_write_conf "$T_CONF" || x_bail "could not write $T_CONF"
@@ -161,7 +156,7 @@ x_sink_bin() {
 }
 
 x_sink_start() {
-	local bin h i
+	local bin h
 	local -a opts=()
 	bin=$(x_sink_bin) || x_bail "could not build tests/sink/sink"
 	for h in "${X_SINK_HEADERS[@]}"; do
@@ -172,13 +167,8 @@ x_sink_start() {
 	ts_spawn "$T_DIR/sink.pid" "$T_DIR/sink.err" "$bin" -P "$T_DIR/sink.port" \
 		-l "$X_SINK_LOG" "${opts[@]}" || x_bail "the sink did not start"
 	X_SINK_PID=$TS_SPAWNED_PID
-	for ((i = 0; i < 100; i++)); do
-		[[ -s $T_DIR/sink.port ]] && break
-		ts_pid_alive "$X_SINK_PID" || break
-		sleep 0.05
-	done
-	[[ -s $T_DIR/sink.port ]] || x_bail "the sink wrote no port file"
-	X_PORT=$(cat "$T_DIR/sink.port")
+	X_PORT=$(ts_wait_file "$T_DIR/sink.port" 5 "$X_SINK_PID") ||
+		x_bail "the sink wrote no port file"
 	# shellcheck disable=SC2034 # for the tests
 	X_URL=http://127.0.0.1:$X_PORT
 	: >>"$X_SINK_LOG"
@@ -356,28 +346,13 @@ x_exec_start() {
 # x_exec_pid NAME -- the pid of a background executor (waits up to 10 s
 # for it to start).
 x_exec_pid() {
-	local f=$T_DIR/executor-$1.pid i
-	for ((i = 0; i < 1000; i++)); do
-		if [[ -s $f ]]; then
-			cat "$f"
-			return 0
-		fi
-		sleep 0.01
-	done
-	return 1
+	ts_wait_file "$T_DIR/executor-$1.pid" 10
 }
 
 # x_exec_wait NAME SECS -- wait until it has ended; prints its exit status
 # ("timeout" when it is still running).
 x_exec_wait() {
-	local f=$T_DIR/executor-$1.rc i
-	for ((i = 0; i < $2 * 20; i++)); do
-		if [[ -s $f ]]; then
-			cat "$f"
-			return 0
-		fi
-		sleep 0.05
-	done
+	ts_wait_file "$T_DIR/executor-$1.rc" "$2" && return 0
 	echo timeout
 	return 1
 }

@@ -3,8 +3,8 @@
 # ours (tests/receivers/: Node.js, Python, Apache, lighttpd): actions,
 # retries, exactly once under concurrency, crash recovery, leases,
 # recurrence, timing, and the systemd units.
-# Included by Makefile.am; the tests get abs_top_srcdir and abs_top_builddir
-# from the AM_TESTS_ENVIRONMENT of tests/integration/local.mk.
+# Included by Makefile.am, whose AM_TESTS_ENVIRONMENT gives the tests
+# abs_top_srcdir, abs_top_builddir and TMPDIR.
 
 # The sink is plain C with no dependency, so bench/ can also build it with
 # "cc -O2 -o sink tests/sink/sink.c".
@@ -20,6 +20,7 @@ executor_tests = \
 	tests/executor/executor-crash.test \
 	tests/executor/executor-lease.test \
 	tests/executor/executor-recurrence.test \
+	tests/executor/executor-cron.test \
 	tests/executor/executor-precision.test \
 	tests/executor/executor-systemd.test
 

@@ -5,9 +5,9 @@
 # valgrind). Each starts its own stack in a temporary directory, is bounded
 # in time, and tears everything down (scripts/stack.sh, testlib.sh,
 # execlib.sh).
-# Included by Makefile.am; the tests get abs_top_srcdir and abs_top_builddir
-# from the AM_TESTS_ENVIRONMENT of tests/integration/local.mk, and the sink
-# from tests/executor/local.mk.
+# Included by Makefile.am, whose AM_TESTS_ENVIRONMENT gives the tests
+# abs_top_srcdir, abs_top_builddir and TMPDIR; the sink comes from
+# tests/executor/local.mk.
 
 fault_tests = \
 	tests/fault/db-kill-post.test \

@@ -1,17 +1,15 @@
 # tests/integration/local.mk -- black-box tests of the whole stack over real
 # HTTP: each starts its own MariaDB, spawn-fcgi and lighttpd or Apache in a
-# temporary directory and tears them down (scripts/stack.sh).
-
-# The tests find the sources (sql/, conf/, scripts/) and the built programs
-# through these; the unit-test fragment relies on this definition too.
-AM_TESTS_ENVIRONMENT = export abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)';
+# temporary directory and tears them down (scripts/stack.sh). Their
+# environment is AM_TESTS_ENVIRONMENT in Makefile.am.
 
 integration_tests = \
 	tests/integration/api-lighttpd.test \
 	tests/integration/api-apache.test \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
-	tests/integration/auth.test
+	tests/integration/auth.test \
+	tests/integration/schedules.test
 
 TESTS += $(integration_tests)
 
@@ -20,7 +18,10 @@ EXTRA_DIST += \
 	tests/integration/testlib.sh \
 	scripts/deps \
 	scripts/run \
+	scripts/proc.sh \
 	scripts/stack.sh \
+	scripts/stack-apache2.conf.in \
+	scripts/stack-lighttpd.conf.in \
 	scripts/test \
 	conf/lighttpd/tasksched.conf \
 	conf/apache/tasksched.conf

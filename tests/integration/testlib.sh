@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # testlib.sh -- what the integration tests share: a throw-away stack
 # (MariaDB, spawn-fcgi, lighttpd or Apache) and one-line assertions.
 #
@@ -134,6 +135,21 @@ t_require_built() {
 # memory; kill -9 of mariadbd alone still loses nothing committed.
 : "${T_MARIADB_OPTS:=--innodb-buffer-pool-size=32M --innodb-log-file-size=8M --innodb-flush-log-at-trx-commit=2}"
 
+# t_db_up -- a fresh temporary directory T_DIR (torn down by the EXIT trap)
+# with MariaDB in T_DB and the database and its user created; T_CONF names
+# the configuration to write there.
+t_db_up() {
+	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tasksched-test.XXXXXX") || t_bail "mktemp failed"
+	# Apache's workers (www-data) must reach the API's socket in there.
+	chmod 0711 "$T_DIR"
+	trap 't_on_exit' EXIT
+	trap 'exit 1' INT TERM HUP
+	T_DB=$T_DIR/db
+	T_CONF=$T_DIR/tasksched.conf
+	TS_MARIADB_OPTS=$T_MARIADB_OPTS ts_mariadb_start "$T_DB" || t_bail "MariaDB did not start"
+	ts_mariadb_setup "$T_DB" "$T_DIR/db-password" || t_bail "could not create the database"
+}
+
 # t_stack_up [lighttpd|apache|none] [CHILDREN] -- start MariaDB in a fresh
 # temporary directory, create the database, write $T_CONF, migrate, start
 # spawn-fcgi and the web server on a free port. Sets T_DIR, T_DB (the
@@ -146,17 +162,9 @@ t_stack_up() {
 	apache) t_require apache2 ;;
 	esac
 	t_require_built
-	T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tasksched-test.XXXXXX") || t_bail "mktemp failed"
-	# Apache's workers (www-data) must reach the socket below.
-	chmod 0711 "$T_DIR"
-	trap 't_on_exit' EXIT
-	trap 'exit 1' INT TERM HUP
-	T_DB=$T_DIR/db
-	T_CONF=$T_DIR/tasksched.conf
+	t_db_up
 	T_SOCK=$T_DIR/run/api.sock
 	mkdir -p "$T_DIR/run" && chmod 0755 "$T_DIR/run"
-	TS_MARIADB_OPTS=$T_MARIADB_OPTS ts_mariadb_start "$T_DB" || t_bail "MariaDB did not start"
-	ts_mariadb_setup "$T_DB" "$T_DIR/db-password" || t_bail "could not create the database"
 	ts_write_config "$T_CONF" "$T_DB" "$T_DIR/db-password" "$abs_top_srcdir/sql" \
 		log_level=debug
 	if ! "$T_ADMIN" --config "$T_CONF" migrate >"$T_DIR/migrate.log" 2>&1; then

@@ -5,7 +5,8 @@
 # its own folder and answers 200.
 #
 # Source it after tests/executor/execlib.sh (it uses ts_spawn, ts_free_port,
-# ts_wait_port and ts_stop_pid of scripts/stack.sh, and $T_DIR).
+# ts_wait_port, ts_wait_file and ts_stop_pid of scripts/proc.sh,
+# ts_fill_template of scripts/stack.sh, and $T_DIR).
 #
 #   rx_start KIND     start receiver KIND (node, python, apache, lighttpd);
 #                     its URL is then ${RX_URL[KIND]}
@@ -16,17 +17,6 @@ RX_SRC=$abs_top_srcdir/tests/receivers
 declare -A RX_URL=()
 declare -A RX_PID=()
 
-# rx_fill TEMPLATE OUT KEY=VALUE... -- TEMPLATE with each @KEY@ replaced.
-rx_fill() {
-	local template=$1 out=$2 kv text
-	shift 2
-	text=$(<"$template") || return 1
-	for kv in "$@"; do
-		text=${text//@${kv%%=*}@/${kv#*=}}
-	done
-	printf '%s\n' "$text" >"$out"
-}
-
 # rx_dir KIND -- the receiver's folder: its logs, and out/ for the requests
 # (writable by www-data, which Apache's CGI programs run as).
 rx_dir() {
@@ -34,17 +24,6 @@ rx_dir() {
 	mkdir -p "$dir/out" "$dir/cgi-bin" "$dir/run" || return 1
 	chmod 0755 "$dir" "$dir/cgi-bin" "$dir/run" && chmod 0777 "$dir/out" || return 1
 	printf '%s\n' "$dir"
-}
-
-# rx_port_file_wait FILE PID -- the port a receiver wrote to FILE.
-rx_port_file_wait() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[[ -s $1 ]] && break
-		ts_pid_alive "$2" || return 1
-		sleep 0.05
-	done
-	[[ -s $1 ]] && cat "$1"
 }
 
 rx_start() {
@@ -56,7 +35,7 @@ rx_start() {
 		[[ $kind == python ]] && cmd=(python3 "$RX_SRC/py-receiver.py")
 		ts_spawn "$dir/pid" "$dir/stderr" "${cmd[@]}" "$dir/out" "$dir/port" || return 1
 		pid=$TS_SPAWNED_PID
-		port=$(rx_port_file_wait "$dir/port" "$pid") || {
+		port=$(ts_wait_file "$dir/port" 10 "$pid") || {
 			cat "$dir/stderr" >&2
 			return 1
 		}
@@ -66,7 +45,7 @@ rx_start() {
 		port=$(ts_free_port) || return 1
 		conf=$dir/$kind.conf
 		[[ $kind == apache && $(id -u) == 0 ]] && user=$'User www-data\nGroup www-data'
-		rx_fill "$RX_SRC/$kind-cgi.conf.in" "$conf" "DIR=$dir" "PORT=$port" \
+		ts_fill_template "$RX_SRC/$kind-cgi.conf.in" "$conf" "DIR=$dir" "PORT=$port" \
 			"OUT=$dir/out" "CGIDIR=$dir/cgi-bin" "USER=$user" \
 			"MODULES=${TS_APACHE_MODULES:-/usr/lib/apache2/modules}" || return 1
 		if [[ $kind == apache ]]; then

@@ -1,6 +1,14 @@
 # tests/unit/local.mk -- Check unit tests, one suite (one program) per
 # library module (included by Makefile.am; run by "make check").
 
+# The schedule engine against independent oracles (Python), through a
+# printer of its occurrences.
+check_PROGRAMS += tests/unit/schedule_print
+tests_unit_schedule_print_SOURCES = tests/unit/schedule_print.c
+tests_unit_schedule_print_LDADD = $(LIBTASKSCHED_LIBS)
+TESTS += tests/unit/cron-oracle.test
+EXTRA_DIST += tests/unit/cron-oracle.test tests/unit/cron_oracle.py
+
 if HAVE_CHECK
 
 unit_tests = \
@@ -18,6 +26,8 @@ unit_tests = \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
 	tests/unit/test_finish_plan \
+	tests/unit/test_cron \
+	tests/unit/test_schedule \
 	tests/unit/test_token \
 	tests/unit/test_id \
 	tests/unit/test_task \
@@ -89,6 +99,14 @@ tests_unit_test_timers_LDADD = $(CHECK_LIBS)
 tests_unit_test_finish_plan_SOURCES = tests/unit/test_finish_plan.c
 tests_unit_test_finish_plan_CFLAGS = $(unit_cflags)
 tests_unit_test_finish_plan_LDADD = $(unit_ldadd)
+
+tests_unit_test_cron_SOURCES = tests/unit/test_cron.c
+tests_unit_test_cron_CFLAGS = $(unit_cflags)
+tests_unit_test_cron_LDADD = $(unit_ldadd)
+
+tests_unit_test_schedule_SOURCES = tests/unit/test_schedule.c
+tests_unit_test_schedule_CFLAGS = $(unit_cflags)
+tests_unit_test_schedule_LDADD = $(unit_ldadd)
 
 tests_unit_test_token_SOURCES = tests/unit/test_token.c
 tests_unit_test_token_CFLAGS = $(unit_cflags)

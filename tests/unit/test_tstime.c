@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "schedule.h"
 #include "tstime.h"
 
 #define DAY_US (INT64_C(86400) * TS_USEC_PER_SEC)
@@ -25,6 +26,26 @@ static ts_time_us utc(int y, int mo, int d, int h, int mi, int s, int us)
 	tm.tm_min = mi;
 	tm.tm_sec = s;
 	return (ts_time_us)timegm(&tm) * TS_USEC_PER_SEC + us;
+}
+
+/* The occurrence of a UTC daily/weekly/monthly series through `t` (the
+ * monthly one keeping `anchor_day`, or t's day when 0) that follows `t`
+ * and lies after `now`: what the executor gives a finished occurrence,
+ * from the schedule engine. `t` itself when the series has none. */
+static ts_time_us recurrence_next(ts_time_us t, enum ts_recurrence r, int anchor_day,
+				  ts_time_us now)
+{
+	struct ts_schedule s = { .recurrence = r, .anchor_day = anchor_day };
+	struct ts_occurrence o;
+
+	ts_schedule_anchor(&s, t);
+	return ts_schedule_following(&s, TS_CATCH_UP_SKIP, t, now, &o) ? o.at : t;
+}
+
+/* One step of such a series. */
+static ts_time_us recurrence_step(ts_time_us t, enum ts_recurrence r, int anchor_day)
+{
+	return recurrence_next(t, r, anchor_day, t);
 }
 
 /* Parses `text`, which must be accepted, and returns the instant. */
@@ -428,13 +449,13 @@ START_TEST(step_daily_weekly_exact)
 	};
 
 	for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
-		ck_assert_int_eq(ts_recurrence_step(ts[i], TS_RECUR_DAILY, 0), ts[i] + DAY_US);
-		ck_assert_int_eq(ts_recurrence_step(ts[i], TS_RECUR_WEEKLY, 0), ts[i] + 7 * DAY_US);
+		ck_assert_int_eq(recurrence_step(ts[i], TS_RECUR_DAILY, 0), ts[i] + DAY_US);
+		ck_assert_int_eq(recurrence_step(ts[i], TS_RECUR_WEEKLY, 0), ts[i] + 7 * DAY_US);
 	}
 	/* Leap day and year end. */
-	ck_assert_int_eq(ts_recurrence_step(utc(2024, 2, 28, 12, 0, 0, 0), TS_RECUR_DAILY, 0),
+	ck_assert_int_eq(recurrence_step(utc(2024, 2, 28, 12, 0, 0, 0), TS_RECUR_DAILY, 0),
 			 utc(2024, 2, 29, 12, 0, 0, 0));
-	ck_assert_int_eq(ts_recurrence_step(utc(2026, 12, 28, 8, 0, 0, 0), TS_RECUR_WEEKLY, 0),
+	ck_assert_int_eq(recurrence_step(utc(2026, 12, 28, 8, 0, 0, 0), TS_RECUR_WEEKLY, 0),
 			 utc(2027, 1, 4, 8, 0, 0, 0));
 }
 END_TEST
@@ -450,7 +471,7 @@ START_TEST(step_monthly_anchored)
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		t = ts_recurrence_step(t, TS_RECUR_MONTHLY, 31);
+		t = recurrence_step(t, TS_RECUR_MONTHLY, 31);
 		ck_assert_int_eq(t, utc(want[i][0], want[i][1], want[i][2], 10, 15, 30, 250000));
 	}
 }
@@ -460,31 +481,31 @@ START_TEST(step_monthly_leap_year)
 {
 	ts_time_us t = utc(2028, 1, 31, 0, 0, 0, 0);
 
-	t = ts_recurrence_step(t, TS_RECUR_MONTHLY, 31);
+	t = recurrence_step(t, TS_RECUR_MONTHLY, 31);
 	ck_assert_int_eq(t, utc(2028, 2, 29, 0, 0, 0, 0));
-	t = ts_recurrence_step(t, TS_RECUR_MONTHLY, 31);
+	t = recurrence_step(t, TS_RECUR_MONTHLY, 31);
 	ck_assert_int_eq(t, utc(2028, 3, 31, 0, 0, 0, 0));
 
 	/* Anchor 30 and 29 clamp in February and recover in March. */
-	t = ts_recurrence_step(utc(2026, 1, 30, 6, 0, 0, 0), TS_RECUR_MONTHLY, 30);
+	t = recurrence_step(utc(2026, 1, 30, 6, 0, 0, 0), TS_RECUR_MONTHLY, 30);
 	ck_assert_int_eq(t, utc(2026, 2, 28, 6, 0, 0, 0));
-	t = ts_recurrence_step(t, TS_RECUR_MONTHLY, 30);
+	t = recurrence_step(t, TS_RECUR_MONTHLY, 30);
 	ck_assert_int_eq(t, utc(2026, 3, 30, 6, 0, 0, 0));
-	t = ts_recurrence_step(utc(2024, 1, 29, 6, 0, 0, 0), TS_RECUR_MONTHLY, 29);
+	t = recurrence_step(utc(2024, 1, 29, 6, 0, 0, 0), TS_RECUR_MONTHLY, 29);
 	ck_assert_int_eq(t, utc(2024, 2, 29, 6, 0, 0, 0));
 }
 END_TEST
 
 START_TEST(step_monthly_year_end_and_time_of_day)
 {
-	ck_assert_int_eq(ts_recurrence_step(utc(2026, 12, 15, 23, 59, 59, 999999),
+	ck_assert_int_eq(recurrence_step(utc(2026, 12, 15, 23, 59, 59, 999999),
 					    TS_RECUR_MONTHLY, 15),
 			 utc(2027, 1, 15, 23, 59, 59, 999999));
-	ck_assert_int_eq(ts_recurrence_step(utc(2026, 12, 31, 8, 30, 0, 0), TS_RECUR_MONTHLY, 31),
+	ck_assert_int_eq(recurrence_step(utc(2026, 12, 31, 8, 30, 0, 0), TS_RECUR_MONTHLY, 31),
 			 utc(2027, 1, 31, 8, 30, 0, 0));
-	ck_assert_int_eq(ts_recurrence_step(utc(2026, 11, 30, 8, 30, 0, 0), TS_RECUR_MONTHLY, 31),
+	ck_assert_int_eq(recurrence_step(utc(2026, 11, 30, 8, 30, 0, 0), TS_RECUR_MONTHLY, 31),
 			 utc(2026, 12, 31, 8, 30, 0, 0));
-	ck_assert_int_eq(ts_recurrence_step(utc(2026, 5, 1, 0, 0, 0, 0), TS_RECUR_MONTHLY, 1),
+	ck_assert_int_eq(recurrence_step(utc(2026, 5, 1, 0, 0, 0, 0), TS_RECUR_MONTHLY, 1),
 			 utc(2026, 6, 1, 0, 0, 0, 0));
 }
 END_TEST
@@ -494,20 +515,20 @@ START_TEST(next_skips_missed)
 	ts_time_us t = utc(2026, 3, 1, 9, 0, 0, 0);
 
 	/* Missed days are skipped to the first occurrence after now. */
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_DAILY, 0, utc(2026, 3, 10, 12, 0, 0, 0)),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_DAILY, 0, utc(2026, 3, 10, 12, 0, 0, 0)),
 			 utc(2026, 3, 11, 9, 0, 0, 0));
 	/* Strictly after: an occurrence exactly at now is not the next. */
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_DAILY, 0, utc(2026, 3, 5, 9, 0, 0, 0)),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_DAILY, 0, utc(2026, 3, 5, 9, 0, 0, 0)),
 			 utc(2026, 3, 6, 9, 0, 0, 0));
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_DAILY, 0,
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_DAILY, 0,
 					    utc(2026, 3, 5, 9, 0, 0, 0) - 1),
 			 utc(2026, 3, 5, 9, 0, 0, 0));
 	/* Weekly keeps the weekday (2026-01-05 is a Monday; 2026-03-02 too). */
-	ck_assert_int_eq(ts_recurrence_next(utc(2026, 1, 5, 9, 0, 0, 0), TS_RECUR_WEEKLY, 0,
+	ck_assert_int_eq(recurrence_next(utc(2026, 1, 5, 9, 0, 0, 0), TS_RECUR_WEEKLY, 0,
 					    utc(2026, 3, 1, 0, 0, 0, 0)),
 			 utc(2026, 3, 2, 9, 0, 0, 0));
 	/* Years idle, fraction of a second kept. */
-	ck_assert_int_eq(ts_recurrence_next(utc(2020, 1, 1, 9, 0, 0, 500000), TS_RECUR_DAILY, 0,
+	ck_assert_int_eq(recurrence_next(utc(2020, 1, 1, 9, 0, 0, 500000), TS_RECUR_DAILY, 0,
 					    utc(2026, 3, 1, 12, 0, 0, 0)),
 			 utc(2026, 3, 2, 9, 0, 0, 500000));
 }
@@ -518,17 +539,17 @@ START_TEST(next_monthly_keeps_anchor)
 	ts_time_us t = utc(2026, 1, 31, 9, 0, 0, 0);
 
 	/* Passing through February does not lose the 31st. */
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2026, 3, 1, 0, 0, 0, 0)),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2026, 3, 1, 0, 0, 0, 0)),
 			 utc(2026, 3, 31, 9, 0, 0, 0));
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2026, 4, 15, 0, 0, 0, 0)),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2026, 4, 15, 0, 0, 0, 0)),
 			 utc(2026, 4, 30, 9, 0, 0, 0));
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2026, 4, 30, 9, 0, 0, 0)),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2026, 4, 30, 9, 0, 0, 0)),
 			 utc(2026, 5, 31, 9, 0, 0, 0));
 	/* A clamped occurrence (Feb 28) as the starting point keeps the anchor. */
-	ck_assert_int_eq(ts_recurrence_next(utc(2026, 2, 28, 9, 0, 0, 0), TS_RECUR_MONTHLY, 31,
+	ck_assert_int_eq(recurrence_next(utc(2026, 2, 28, 9, 0, 0, 0), TS_RECUR_MONTHLY, 31,
 					    utc(2026, 2, 28, 9, 0, 0, 0)),
 			 utc(2026, 3, 31, 9, 0, 0, 0));
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2030, 6, 1, 0, 0, 0, 0)),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_MONTHLY, 31, utc(2030, 6, 1, 0, 0, 0, 0)),
 			 utc(2030, 6, 30, 9, 0, 0, 0));
 }
 END_TEST
@@ -538,14 +559,14 @@ START_TEST(next_after_future_is_one_step)
 	ts_time_us now = utc(2026, 3, 1, 0, 0, 0, 0);
 	ts_time_us t = utc(2026, 3, 10, 9, 0, 0, 0);
 
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_DAILY, 0, now), t + DAY_US);
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_WEEKLY, 0, now), t + 7 * DAY_US);
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_MONTHLY, 10, now),
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_DAILY, 0, now), t + DAY_US);
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_WEEKLY, 0, now), t + 7 * DAY_US);
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_MONTHLY, 10, now),
 			 utc(2026, 4, 10, 9, 0, 0, 0));
 	/* t == now: still exactly one step. */
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_DAILY, 0, t), t + DAY_US);
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_DAILY, 0, t), t + DAY_US);
 	/* One step that already lies after now. */
-	ck_assert_int_eq(ts_recurrence_next(t, TS_RECUR_DAILY, 0, t + HOUR_US), t + DAY_US);
+	ck_assert_int_eq(recurrence_next(t, TS_RECUR_DAILY, 0, t + HOUR_US), t + DAY_US);
 }
 END_TEST
 
@@ -558,7 +579,7 @@ START_TEST(next_properties)
 		ts_time_us period = kinds[k] == TS_RECUR_DAILY ? DAY_US : 7 * DAY_US;
 		for (ts_time_us now = t0 - 3 * DAY_US; now < t0 + 400 * DAY_US;
 		     now += 7 * HOUR_US + 12345) {
-			ts_time_us n = ts_recurrence_next(t0, kinds[k], 0, now);
+			ts_time_us n = recurrence_next(t0, kinds[k], 0, now);
 			ck_assert_int_gt(n, now);
 			ck_assert_int_gt(n, t0);
 			ck_assert_int_eq((n - t0) % period, 0);

@@ -38,6 +38,13 @@ void db_bind_int(MYSQL_BIND *b, int *v)
 	b->buffer = v;
 }
 
+void db_bind_llong(MYSQL_BIND *b, long long *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+}
+
 void db_bind_uint(MYSQL_BIND *b, unsigned *v)
 {
 	db_bind_int(b, (int *)(void *)v);
@@ -96,6 +103,42 @@ ts_time_us db_time_from_mysql(const MYSQL_TIME *mt)
 	return t;
 }
 
+/* The schedule's columns (13 on) of DB_TASK_COLUMNS. */
+static void bind_schedule_columns(struct db_task_row *r)
+{
+	MYSQL_BIND *b = r->bind;
+
+	db_bind_out_str(&b[13], r->cron, sizeof(r->cron), &r->len[13], &r->is_null[13],
+			&r->error[13]);
+	db_bind_out_str(&b[14], r->timezone, sizeof(r->timezone), &r->len[14], &r->is_null[14],
+			&r->error[14]);
+	db_bind_out_time(&b[15], &r->ends_at, &r->is_null[15]);
+	db_bind_out_str(&b[16], r->dst_gap, sizeof(r->dst_gap), &r->len[16], &r->is_null[16],
+			&r->error[16]);
+	db_bind_out_str(&b[17], r->dst_repeat, sizeof(r->dst_repeat), &r->len[17],
+			&r->is_null[17], &r->error[17]);
+	db_bind_out_str(&b[18], r->catch_up, sizeof(r->catch_up), &r->len[18], &r->is_null[18],
+			&r->error[18]);
+	db_bind_llong(&b[19], &r->anchor_time);
+	b[19].is_null = &r->is_null[19];
+}
+
+/* Copies the schedule's columns of a fetched row into `task`; unknown
+ * names (none can be stored) keep the defaults. */
+static void fetch_schedule_columns(const struct db_task_row *r, struct ts_task *task)
+{
+	snprintf(task->cron, sizeof(task->cron), "%s", r->is_null[13] ? "" : r->cron);
+	snprintf(task->timezone, sizeof(task->timezone), "%s",
+		 r->is_null[14] ? "UTC" : r->timezone);
+	task->has_ends_at = !r->is_null[15];
+	task->ends_at = task->has_ends_at ? db_time_from_mysql(&r->ends_at) : 0;
+	ts_dst_gap_parse(r->dst_gap, &task->dst_gap);
+	ts_dst_repeat_parse(r->dst_repeat, &task->dst_repeat);
+	ts_catch_up_parse(r->catch_up, &task->catch_up);
+	task->has_anchor_time = !r->is_null[19];
+	task->anchor_time = task->has_anchor_time ? r->anchor_time : 0;
+}
+
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *r,
 			     struct ts_error *err)
 {
@@ -117,6 +160,7 @@ enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_
 	db_bind_int(&b[10], &r->max_attempts);
 	db_bind_out_time(&b[11], &r->created_at, &r->is_null[11]);
 	db_bind_out_time(&b[12], &r->updated_at, &r->is_null[12]);
+	bind_schedule_columns(r);
 	if (mysql_stmt_bind_result(stmt, b))
 		return db_fail(db, stmt, "bind result", err);
 	return TS_OK;
@@ -180,6 +224,7 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
 	task->max_attempts = r->max_attempts;
 	task->created_at = db_time_from_mysql(&r->created_at);
 	task->updated_at = db_time_from_mysql(&r->updated_at);
+	fetch_schedule_columns(r, task);
 	rc = fetch_long_text(db, stmt, r, 2, &task->payload_json, err);
 	if (rc == TS_OK)
 		rc = fetch_long_text(db, stmt, r, 8, &task->error_message, err);

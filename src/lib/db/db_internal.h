@@ -141,6 +141,7 @@ void db_bind_str(MYSQL_BIND *b, const char *s, unsigned long *len);
 void db_bind_str_or_null(MYSQL_BIND *b, const char *s, unsigned long *len, my_bool *is_null);
 void db_bind_int(MYSQL_BIND *b, int *v);
 void db_bind_uint(MYSQL_BIND *b, unsigned *v);
+void db_bind_llong(MYSQL_BIND *b, long long *v);
 void db_bind_time(MYSQL_BIND *b, MYSQL_TIME *mt, ts_time_us t);
 /* A JSON document as a BLOB parameter (JSON_TABLE's input). */
 void db_bind_json(MYSQL_BIND *b, const char *json, unsigned long *len);
@@ -181,8 +182,9 @@ enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
  * and the binds pointing at them. */
 #define DB_TASK_COLUMNS \
 	"id, action, payload, run_at, status, recurrence, anchor_day, " \
-	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at"
-#define DB_TASK_NCOLS 13
+	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at, " \
+	"cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time"
+#define DB_TASK_NCOLS 20
 
 struct db_task_row {
 	MYSQL_BIND bind[DB_TASK_NCOLS];
@@ -196,6 +198,12 @@ struct db_task_row {
 	char parent_id[TS_ID_TEXT_MAX];
 	int anchor_day, attempts, max_attempts;
 	MYSQL_TIME run_at, created_at, updated_at;
+	/* the schedule (migration 003) */
+	char cron[TS_CRON_TEXT_MAX];
+	char timezone[TS_TZ_NAME_MAX];
+	MYSQL_TIME ends_at;
+	char dst_gap[16], dst_repeat[16], catch_up[16];
+	long long anchor_time;
 };
 
 /* Runs the statement `id` ("SELECT " DB_TASK_COLUMNS ... LIMIT ?, its only

@@ -16,6 +16,7 @@
 #include "finish_plan.h"
 #include "id.h"
 #include "json.h"
+#include "task_schedule.h"
 #include "utf8.h"
 
 /* Fenced by owner and attempt: the outcome of one attempt never lands on
@@ -69,9 +70,11 @@ static const char sql_finish_update[] =
 static const char sql_finish_children[] =
 	"INSERT IGNORE INTO tasks (id, tenant, action, payload, run_at, due_at, status,"
 	" recurrence, anchor_day, parent_task_id, attempts, max_attempts,"
-	" created_at, updated_at)"
+	" created_at, updated_at,"
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time)"
 	" SELECT j.child, p.tenant, p.action, p.payload, j.run_at, j.run_at, 'scheduled',"
-	" p.recurrence, p.anchor_day, p.id, 0, p.max_attempts, NOW(6), NOW(6)"
+	" p.recurrence, p.anchor_day, p.id, 0, p.max_attempts, NOW(6), NOW(6),"
+	" p.cron, p.timezone, p.ends_at, p.dst_gap, p.dst_repeat, p.catch_up, p.anchor_time"
 	" FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	"  parent CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.parent',"
 	"  child CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.child',"
@@ -177,15 +180,19 @@ void db_finish_batch_cleanup(struct db_finish_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* The planner's input for one result. */
+/* The planner's input for one result; `s` holds its series' schedule. A
+ * series whose schedule can no longer be built (its zone gone from the
+ * system's tzdata) gets no next occurrence. */
 static void attempt_of(const struct ts_task_result *r, ts_time_us now,
-		       struct ts_finish_attempt *a)
+		       struct ts_schedule *s, struct ts_finish_attempt *a)
 {
 	const struct ts_task *t = r->task;
+	bool recurs = ts_task_recurs(t) && ts_task_schedule(t, s, NULL) == TS_OK;
 
 	*a = (struct ts_finish_attempt){
 		.outcome = r->outcome, .attempt = t->attempts, .max_attempts = t->max_attempts,
-		.recurrence = t->recurrence, .run_at = t->run_at, .anchor_day = t->anchor_day,
+		.schedule = recurs ? s : NULL, .catch_up = t->catch_up,
+		.recurrence = TS_RECUR_NONE, .run_at = t->run_at, .anchor_day = t->anchor_day,
 		.error = r->error, .retry_at = r->retry_at, .now = now,
 	};
 }
@@ -211,7 +218,8 @@ enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result
 		const struct ts_task_result *r = &results[i];
 		struct ts_finish_decision *d = &b->decisions[i];
 		struct ts_finish_attempt a;
-		attempt_of(r, now, &a);
+		struct ts_schedule schedule;
+		attempt_of(r, now, &schedule, &a);
 		ts_finish_plan_decide(&a, d);
 		/* Lost attempts name their executor and start time from the
 		 * row itself, so they go through the JSON insert. */

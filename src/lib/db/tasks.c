@@ -11,8 +11,9 @@
 
 static const char sql_task_insert[] =
 	"INSERT INTO tasks (id, tenant, action, payload, run_at, due_at, status, recurrence,"
-	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?)";
+	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at,"
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char sql_task_get[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ? AND tenant = ?";
@@ -58,11 +59,37 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 	return db_stmt_exec(db, sid, sql, b, affected, "execute", err);
 }
 
+/* The storage behind the binds of the schedule's columns. */
+struct schedule_binds {
+	unsigned long len[7];
+	my_bool null_cron, null_ends_at, null_anchor_time;
+	MYSQL_TIME ends_at;
+	long long anchor_time;
+};
+
+/* Binds the schedule's columns of `t` (cron ... anchor_time) to `b`. */
+static void bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct schedule_binds *x)
+{
+	db_bind_str_or_null(&b[0], t->cron[0] ? t->cron : NULL, &x->len[0], &x->null_cron);
+	db_bind_str(&b[1], t->timezone[0] ? t->timezone : "UTC", &x->len[1]);
+	db_bind_time(&b[2], &x->ends_at, t->ends_at);
+	x->null_ends_at = !t->has_ends_at;
+	b[2].is_null = &x->null_ends_at;
+	db_bind_str(&b[3], ts_dst_gap_name(t->dst_gap), &x->len[3]);
+	db_bind_str(&b[4], ts_dst_repeat_name(t->dst_repeat), &x->len[4]);
+	db_bind_str(&b[5], ts_catch_up_name(t->catch_up), &x->len[5]);
+	x->anchor_time = t->anchor_time;
+	db_bind_llong(&b[6], &x->anchor_time);
+	x->null_anchor_time = !t->has_anchor_time;
+	b[6].is_null = &x->null_anchor_time;
+}
+
 static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 				   const struct ts_task *t, struct ts_error *err)
 {
-	MYSQL_BIND b[11];
+	MYSQL_BIND b[18];
 	unsigned long len[11];
+	struct schedule_binds sched;
 	my_bool null_recur, null_anchor;
 	MYSQL_TIME run_at, due_at, created, updated;
 	int anchor = t->anchor_day, max_attempts = t->max_attempts;
@@ -81,6 +108,7 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	db_bind_int(&b[8], &max_attempts);
 	db_bind_time(&b[9], &created, t->created_at);
 	db_bind_time(&b[10], &updated, t->updated_at);
+	bind_schedule(&b[11], t, &sched);
 	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
 	/* The payload's JSON_VALID check: input the validation let through
 	 * must still be a 400, never a 500. */
