@@ -250,7 +250,9 @@ sc_exec_start() {
 	[[ -n $(ip netns list | grep -w "$(sc_ns "ex$i")") ]] ||
 		sc_host_add "ex$i" "$SC_NET.4$i" || return 1
 	sc_conf "$SC_DIR/ex$i.conf" "$first" "$@"
-	sc_in "ex$i" setsid "$SC_EXECUTOR" --config "$SC_DIR/ex$i.conf" \
+	# Not until the next minute, as under the systemd timer: the
+	# scenarios stop it themselves.
+	sc_in "ex$i" setsid "$SC_EXECUTOR" --config "$SC_DIR/ex$i.conf" --duration 3600 \
 		</dev/null >>"$SC_DIR/ex$i.log" 2>&1 &
 	SC_EXEC_PID=$!
 }

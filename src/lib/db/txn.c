@@ -26,7 +26,7 @@
  *                                                                    had the statement: a COMMIT may have
  *                                                                    happened, and repeating would insert
  *                                                                    a task twice.
- *   ER_LOCK_DEADLOCK      1213   always                      4       InnoDB picked this transaction as a
+ *   ER_LOCK_DEADLOCK      1213   always                      6       InnoDB picked this transaction as a
  *                                                                    deadlock victim and rolled it back;
  *                                                                    Galera reports a certification
  *                                                                    failure (two nodes changed the same
@@ -65,7 +65,7 @@ static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 	case CR_SERVER_GONE_ERROR:
 		return db->fresh ? 0 : 1;
 	case ER_LOCK_DEADLOCK:
-		return 4;
+		return 6;
 	case ER_UNKNOWN_COM_ERROR:
 		return 1;
 	default:
@@ -74,12 +74,13 @@ static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 }
 
 /* Before repetition `repeat` (1-based) of a deadlock victim: a full-jitter
- * backoff, 0..5 ms, 0..10 ms, 0..20 ms, 0..40 ms (ts_retry_delay_ms), so
- * two executors that lost to each other do not meet again at once, while
- * the longest wait in all stays under a tenth of a second. */
+ * backoff, 0..5 ms, 0..10, 0..20, 0..40, then 0..80 ms (ts_retry_delay_ms),
+ * so two executors that lost to each other on two Galera nodes do not
+ * meet again at once, while the waits of all six stay under a quarter of
+ * a second. */
 static void backoff(int repeat)
 {
-	int64_t ms = ts_retry_delay_ms(repeat, 5, 40, -1, ts_retry_random());
+	int64_t ms = ts_retry_delay_ms(repeat, 5, 80, -1, ts_retry_random());
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ms * 1000000L };
 
 	nanosleep(&ts, NULL);
