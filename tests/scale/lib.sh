@@ -226,8 +226,8 @@ sc_conf() {
 sc_sink_up() {
 	local i
 	sc_host_add sink "$SC_NET.2" || return 1
-	sc_in sink setsid "$SC_SINK" -a "$SC_NET.2" -p 8080 -l "$SC_DIR/sink.log" -b 0 -q \
-		</dev/null 2>"$SC_DIR/sink.err" &
+	ip netns exec "$(sc_ns sink)" setsid "$SC_SINK" -a "$SC_NET.2" -p 8080 \
+		-l "$SC_DIR/sink.log" -b 0 -q </dev/null 2>"$SC_DIR/sink.err" &
 	SC_SINK_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		sc_in sink bash -c "exec 3<>/dev/tcp/$SC_NET.2/8080" 2>/dev/null && break
@@ -252,8 +252,10 @@ sc_exec_start() {
 	sc_conf "$SC_DIR/ex$i.conf" "$first" "$@"
 	# Not until the next minute, as under the systemd timer: the
 	# scenarios stop it themselves.
-	sc_in "ex$i" setsid "$SC_EXECUTOR" --config "$SC_DIR/ex$i.conf" --duration 3600 \
-		</dev/null >>"$SC_DIR/ex$i.log" 2>&1 &
+	# A simple command, not a function: $! is the executor itself (ip
+	# netns exec and setsid exec it), so kill -9 reaches it.
+	ip netns exec "$(sc_ns "ex$i")" setsid "$SC_EXECUTOR" --config "$SC_DIR/ex$i.conf" \
+		--duration 3600 </dev/null >>"$SC_DIR/ex$i.log" 2>&1 &
 	SC_EXEC_PID=$!
 }
 

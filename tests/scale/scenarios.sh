@@ -304,6 +304,7 @@ scenario_executor_kill() {
 	done
 	kill -KILL "$p1"
 	wait "$p1" 2>/dev/null
+	[[ -d /proc/$p1 ]] && not_ok "(e) executor host 1 survived kill -9"
 	held=$(sc_count "SELECT COUNT(*) FROM tasks WHERE status = 'running'")
 	sc_msg "(e) executor host 1 killed after $seen deliveries, holding $held leases"
 	sc_exec_start 2 2 "${lease[@]}" || return 1
