@@ -15,6 +15,7 @@ struct ts_admin_ctx {
 	const char *config_path;    /* the file the configuration came from */
 	const char *sql_dir;        /* --sql-dir */
 	const char *tenant;         /* --tenant */
+	bool dry_run;               /* --dry-run */
 };
 
 /* One command (or group of commands under one verb, as "key"). */
@@ -32,6 +33,7 @@ struct ts_admin_cmd_entry {
 extern const struct ts_admin_cmd_entry ts_admin_cmd_migrate;
 extern const struct ts_admin_cmd_entry ts_admin_cmd_check_config;
 extern const struct ts_admin_cmd_entry ts_admin_cmd_key;
+extern const struct ts_admin_cmd_entry ts_admin_cmd_prune;
 
 /* Prints the usage text, with every command of the table, to `out`. */
 void ts_admin_usage(FILE *out);

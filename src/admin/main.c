@@ -16,6 +16,7 @@ static const struct ts_admin_cmd_entry *const commands[] = {
 	&ts_admin_cmd_migrate,
 	&ts_admin_cmd_check_config,
 	&ts_admin_cmd_key,
+	&ts_admin_cmd_prune,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -55,15 +56,17 @@ static int parse_args(int argc, char **argv, struct ts_admin_ctx *ctx, const cha
 		{ "version", no_argument, NULL, 'V' },
 		{ "sql-dir", required_argument, NULL, 'd' },
 		{ "tenant", required_argument, NULL, 't' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "c:hVd:t:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:hVd:t:n", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': *config_arg = optarg; break;
 		case 't': ctx->tenant = optarg; break;
 		case 'd': ctx->sql_dir = optarg; break;
+		case 'n': ctx->dry_run = true; break;
 		case 'h': ts_admin_usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("tasksched-admin %s\n", PACKAGE_VERSION); return EXIT_SUCCESS;
 		default: ts_admin_usage(stderr); return 2;

@@ -70,7 +70,7 @@ static void copy_path(struct ts_http_request *req, const char *uri)
 	req->path[n] = '\0';
 }
 
-static void read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http_request *req)
+void ts_fcgi_read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http_request *req)
 {
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", f->req.envp);
 	char *end;
@@ -94,7 +94,7 @@ static void read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http_
 	req->body[req->body_len] = '\0';
 }
 
-bool ts_fcgi_accept(struct ts_fcgi *f, unsigned long max_body, struct ts_http_request *req)
+bool ts_fcgi_accept(struct ts_fcgi *f, struct ts_http_request *req)
 {
 	const char *v;
 
@@ -119,8 +119,8 @@ bool ts_fcgi_accept(struct ts_fcgi *f, unsigned long max_body, struct ts_http_re
 	req->content_type = FCGX_GetParam("CONTENT_TYPE", f->req.envp);
 	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", f->req.envp);
 	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", f->req.envp);
+	req->if_match = FCGX_GetParam("HTTP_IF_MATCH", f->req.envp);
 	req->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->req.envp);
-	read_body(f, max_body, req);
 	return true;
 }
 
@@ -128,10 +128,14 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 {
 	FCGX_Stream *out = f->req.out;
 	size_t len = resp->body ? strlen(resp->body) : 0;
+	/* A JSON body gets a final newline for terminals; other bodies are
+	 * sent as they are. */
+	bool json = !resp->content_type;
 
 	FCGX_FPrintF(out, "Status: %d %s\r\n", resp->status, ts_http_reason(resp->status));
-	FCGX_FPrintF(out, "Content-Type: application/json; charset=utf-8\r\n");
-	FCGX_FPrintF(out, "Content-Length: %lu\r\n", (unsigned long)len + 1);
+	FCGX_FPrintF(out, "Content-Type: %s\r\n",
+		     json ? "application/json; charset=utf-8" : resp->content_type);
+	FCGX_FPrintF(out, "Content-Length: %lu\r\n", (unsigned long)len + json);
 	FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
 	if (resp->location[0])
 		FCGX_FPrintF(out, "Location: %s\r\n", resp->location);
@@ -141,6 +145,8 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 		FCGX_FPrintF(out, "Allow: %s\r\n", resp->allow);
 	if (resp->link[0])
 		FCGX_FPrintF(out, "Link: %s\r\n", resp->link);
+	if (resp->etag[0])
+		FCGX_FPrintF(out, "ETag: %s\r\n", resp->etag);
 	if (resp->replayed)
 		FCGX_FPrintF(out, "Idempotent-Replayed: true\r\n");
 	if (resp->retry_after)
@@ -149,7 +155,8 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 	if (!resp->omit_body) {
 		if (len)
 			FCGX_PutStr(resp->body, (int)len, out);
-		FCGX_PutS("\n", out);
+		if (json)
+			FCGX_PutS("\n", out);
 	}
 	FCGX_Finish_r(&f->req);
 	f->active = false;

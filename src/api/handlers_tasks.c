@@ -30,25 +30,54 @@ static bool idempotency_key_ok(const char *key)
 	return true;
 }
 
-/* Refuses at once a webhook aimed at an address literal or name that is
- * clearly internal (the executor checks every address it connects to). */
+/* Refuses at once a URL (of the field `field`) aimed at an address literal
+ * or name that is clearly internal (the executor checks every address it
+ * connects to). */
+static enum ts_err check_url_host(struct ts_api *api, const char *url, const char *field,
+				  struct ts_error *err)
+{
+	char host[TS_NETGUARD_HOST_MAX + 1];
+
+	if (!ts_validate_url_host(url, host, sizeof(host)))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+				    "Invalid field %s: the host name is too long", field);
+	return ts_netguard_check_host_for(&api->guard, host, field, err);
+}
+
+/* The webhook's target and the failure notice's, if any. */
 static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
 				struct ts_error *err)
 {
 	struct ts_webhook_spec spec;
-	char host[TS_NETGUARD_HOST_MAX + 1];
 	enum ts_err rc = TS_OK;
 
-	if (task->action != TS_ACTION_WEBHOOK)
-		return TS_OK;
-	if (ts_json_parse_webhook(task->payload_json, &spec, err) != TS_OK)
-		return TS_ERR_INVALID;
-	if (!ts_validate_url_host(spec.url, host, sizeof(host)))
-		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.url",
-				  "Invalid field payload.url: the host name is too long");
-	else
-		rc = ts_netguard_check_host(&api->guard, host, err);
-	ts_webhook_spec_cleanup(&spec);
+	if (task->action == TS_ACTION_WEBHOOK) {
+		if (ts_json_parse_webhook(task->payload_json, &spec, err) != TS_OK)
+			return TS_ERR_INVALID;
+		rc = check_url_host(api, spec.url, "payload.url", err);
+		ts_webhook_spec_cleanup(&spec);
+	}
+	if (rc == TS_OK && task->on_failure_json) {
+		if (ts_json_parse_notice_target(task->on_failure_json, &spec, err) != TS_OK)
+			return TS_ERR_INVALID;
+		rc = check_url_host(api, spec.url, "on_failure.url", err);
+		ts_webhook_spec_cleanup(&spec);
+	}
+	return rc;
+}
+
+enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t len,
+				   struct ts_task *task, struct ts_error *err)
+{
+	struct ts_task_request treq;
+	enum ts_err rc = ts_json_parse_task_request(body, len, &treq, err);
+
+	if (rc)
+		return rc;
+	rc = ts_validate_task_request(&treq, task, err);
+	if (rc == TS_OK)
+		rc = check_target(api, task, err);
+	ts_task_request_cleanup(&treq);
 	return rc;
 }
 
@@ -57,44 +86,48 @@ static void set_location(struct ts_http_response *resp, const char *id)
 	snprintf(resp->location, sizeof(resp->location), "/tasks/%s", id);
 }
 
+bool ts_tasks_check_request(const struct ts_http_request *req, unsigned long limit,
+			    struct ts_http_response *resp)
+{
+	struct ts_error err;
+
+	ts_error_clear(&err);
+	if (req->body_too_large) {
+		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
+			     "Request body is larger than %lu bytes", limit);
+	} else if (!ts_http_is_json_type(req->content_type)) {
+		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
+			     "Content-Type must be application/json");
+		ts_http_error(resp, 415, &err);
+		return false;
+	} else if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
+			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
+			     "ASCII characters");
+	} else if (!req->body || req->body_len == 0) {
+		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
+			     "Request body is empty; send a JSON object");
+	} else {
+		return true;
+	}
+	ts_http_error(resp, 0, &err);
+	return false;
+}
+
 void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 		     const char *param, struct ts_http_response *resp)
 {
 	struct ts_error err;
-	struct ts_task_request treq;
 	struct ts_task task;
 	bool replayed = false, dry_run = false;
 
+	if (!ts_tasks_check_request(req, api->conf->max_body_bytes, resp))
+		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	memset(&treq, 0, sizeof(treq));
 	if (ts_schedules_dry_run_param(req->query, &dry_run, &err) != TS_OK)
 		goto fail;
-	if (req->body_too_large) {
-		ts_error_set(&err, TS_ERR_TOO_LARGE, "body_too_large", NULL,
-			     "Request body is larger than %lu bytes", api->conf->max_body_bytes);
-		goto fail;
-	}
-	if (!ts_http_is_json_type(req->content_type)) {
-		ts_error_set(&err, TS_ERR_INVALID, "unsupported_media_type", NULL,
-			     "Content-Type must be application/json");
-		ts_http_error(resp, 415, &err);
-		goto out;
-	}
-	if (req->idempotency_key && !idempotency_key_ok(req->idempotency_key)) {
-		ts_error_set(&err, TS_ERR_INVALID, "invalid_header", "Idempotency-Key",
-			     "Invalid header Idempotency-Key: must be 1 to 255 visible "
-			     "ASCII characters");
-		goto fail;
-	}
-	if (!req->body || req->body_len == 0) {
-		ts_error_set(&err, TS_ERR_INVALID, "invalid_json", NULL,
-			     "Request body is empty; send a JSON object");
-		goto fail;
-	}
-	if (ts_json_parse_task_request(req->body, req->body_len, &treq, &err) != TS_OK ||
-	    ts_validate_task_request(&treq, &task, &err) != TS_OK ||
-	    check_target(api, &task, &err) != TS_OK)
+	if (ts_tasks_validate_body(api, req->body, req->body_len, &task, &err) != TS_OK)
 		goto fail;
 	if (dry_run) {
 		ts_schedules_dry_run(&task, resp);
@@ -108,11 +141,11 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	resp->replayed = replayed;
 	set_location(resp, task.id);
 	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
+	ts_tasks_set_etag(resp, &task);
 	goto out;
 fail:
 	ts_http_error(resp, 0, &err);
 out:
-	ts_task_request_cleanup(&treq);
 	ts_task_cleanup(&task);
 }
 
@@ -208,6 +241,12 @@ static bool parse_task_id(const char *param, char id[TS_ID_TEXT_MAX],
 	return false;
 }
 
+bool ts_tasks_parse_id(const char *param, char id[TS_ID_TEXT_MAX],
+		       struct ts_http_response *resp)
+{
+	return parse_task_id(param, id, resp);
+}
+
 /* How a handler comes by the one task it answers with: read it, or
  * redrive it (ts_db_task_get, ts_db_task_retry). */
 typedef enum ts_err task_source(struct ts_db *db, const char *tenant, const char *id,
@@ -226,13 +265,8 @@ static void answer_task(struct ts_api *api, const char *param, task_source *sour
 		return;
 	ts_error_clear(&err);
 	ts_task_init(&task);
-	if (source(api->db, api->tenant, id, &task, &err) != TS_OK) {
-		ts_http_error(resp, 0, &err);
-	} else {
-		resp->status = 200;
-		resp->body = message ? ts_json_task_created(&task, message)
-				     : ts_json_task_one(&task);
-	}
+	ts_tasks_respond(resp, source(api->db, api->tenant, id, &task, &err), &err, &task,
+			 message);
 	ts_task_cleanup(&task);
 }
 

@@ -40,9 +40,11 @@ const char *ts_http_reason(int status)
 	case 201: return "Created";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 500: return "Internal Server Error";
@@ -61,6 +63,7 @@ static int status_for(enum ts_err e)
 	case TS_ERR_INVALID: return 400;
 	case TS_ERR_NOT_FOUND: return 404;
 	case TS_ERR_CONFLICT: return 409;
+	case TS_ERR_PRECONDITION: return 412;
 	case TS_ERR_TOO_LARGE: return 413;
 	case TS_ERR_UNAVAILABLE: return 503;
 	default: return 500;
@@ -152,17 +155,20 @@ int ts_http_query_param(const char *query, const char *name, char *out, size_t s
 	return 0;
 }
 
-bool ts_http_is_json_type(const char *ct)
+/* True when `ct` is the media type `type` with, at most, a UTF-8 charset
+ * parameter. */
+static bool is_media_type(const char *ct, const char *type)
 {
+	size_t type_len = strlen(type);
 	const char *p;
 
 	if (!ct)
 		return false;
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
-	if (strncasecmp(ct, "application/json", 16) != 0)
+	if (strncasecmp(ct, type, type_len) != 0)
 		return false;
-	p = ct + 16;
+	p = ct + type_len;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '\0')
@@ -191,4 +197,15 @@ bool ts_http_is_json_type(const char *ct)
 		p += len;
 	} while (*p == ';');
 	return true;
+}
+
+bool ts_http_is_json_type(const char *ct)
+{
+	return is_media_type(ct, "application/json");
+}
+
+bool ts_http_is_merge_patch_type(const char *ct)
+{
+	return is_media_type(ct, "application/merge-patch+json") ||
+	       is_media_type(ct, "application/json");
 }

@@ -10,6 +10,7 @@
 
 #define TS_HTTP_PATH_MAX 1024
 #define TS_HTTP_HEADER_MAX 1024
+#define TS_HTTP_ETAG_MAX 72
 
 struct ts_http_request {
 	char method[16];
@@ -18,6 +19,7 @@ struct ts_http_request {
 	const char *content_type;       /* NULL when absent */
 	const char *idempotency_key;    /* NULL when absent */
 	const char *authorization;      /* NULL when absent */
+	const char *if_match;           /* NULL when absent */
 	const char *remote_addr;        /* the client's address, as the server saw it */
 	char *body;                     /* owned; NUL-terminated; NULL when none */
 	size_t body_len;
@@ -26,7 +28,8 @@ struct ts_http_request {
 };
 
 /* What a handler answers. `body` is owned (freed by ts_http_response_cleanup)
- * and always JSON. Empty header buffers are not sent. */
+ * and JSON unless `content_type` says otherwise. Empty header buffers are
+ * not sent. */
 struct ts_http_response {
 	int status;
 	char *body;
@@ -37,6 +40,8 @@ struct ts_http_response {
 	unsigned retry_after;           /* seconds; 0 = none */
 	bool omit_body;                 /* HEAD: headers only */
 	char www_authenticate[96];      /* set with a 401 */
+	char etag[TS_HTTP_ETAG_MAX];    /* a task's entity tag, quoted */
+	const char *content_type;       /* static; NULL: the body is JSON */
 };
 
 void ts_http_response_init(struct ts_http_response *resp);
@@ -44,7 +49,7 @@ void ts_http_response_cleanup(struct ts_http_response *resp);
 void ts_http_request_cleanup(struct ts_http_request *req);
 
 /* Sets an error response from `err`: the status follows err->status
- * (400, 404, 409, 413, 503, else 500) unless `http_status` is non-zero.
+ * (400, 404, 409, 412, 413, 503, else 500) unless `http_status` is non-zero.
  * Internal details are logged, not sent: a 500 says only that something
  * went wrong. */
 void ts_http_error(struct ts_http_response *resp, int http_status, const struct ts_error *err);
@@ -66,5 +71,9 @@ int ts_http_query_param(const char *query, const char *name, char *out, size_t s
 /* True when a Content-Type header value names JSON in UTF-8
  * ("application/json", optionally with "; charset=utf-8"). */
 bool ts_http_is_json_type(const char *content_type);
+
+/* The same for a PATCH body: "application/merge-patch+json" (RFC 7396) or
+ * "application/json", each optionally with a UTF-8 charset parameter. */
+bool ts_http_is_merge_patch_type(const char *content_type);
 
 #endif

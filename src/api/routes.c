@@ -10,14 +10,40 @@
 
 static const struct ts_route routes[] = {
 	{ "POST", "/tasks", ts_tasks_create, false },
+	{ "POST", "/tasks/batch", ts_tasks_batch, false },
 	{ "GET", "/tasks", ts_tasks_list, false },
 	{ "GET", "/tasks/{id}", ts_tasks_get, false },
 	{ "DELETE", "/tasks/{id}", ts_tasks_delete, false },
+	{ "PATCH", "/tasks/{id}", ts_tasks_patch, false },
 	{ "GET", "/tasks/{id}/runs", ts_tasks_runs, false },
 	{ "POST", "/tasks/{id}/retry", ts_tasks_retry, false },
+	{ "POST", "/tasks/retry", ts_tasks_retry_failed, false },
 	{ "GET", "/schedules/preview", ts_schedules_preview, false },
+	{ "POST", "/tasks/{id}/pause", ts_tasks_pause, false },
+	{ "POST", "/tasks/{id}/resume", ts_tasks_resume, false },
 	{ "GET", "/healthz", ts_health_get, true },
+	/* Open to addresses in metrics_allow only, which the handler checks. */
+	{ "GET", "/metrics", ts_metrics_get, true },
+	{ "GET", "/openapi.json", ts_openapi_get, true },
 };
+
+const struct ts_route *ts_api_routes(size_t *count)
+{
+	*count = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+unsigned long ts_api_body_limit(const struct ts_api *api, const struct ts_http_request *req)
+{
+	const struct ts_route *route;
+	char param[TS_ROUTE_PARAM_MAX];
+
+	if (ts_router_match(routes, sizeof(routes) / sizeof(routes[0]), req->method, req->path,
+			    &route, param, NULL, 0) == TS_ROUTE_FOUND &&
+	    route->handler == ts_tasks_batch)
+		return api->conf->max_batch_body_bytes;
+	return api->conf->max_body_bytes;
+}
 
 /* Routes `req` and runs its handler, or fills the 404/405. */
 static void dispatch(struct ts_api *api, const struct ts_http_request *req,

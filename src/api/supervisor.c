@@ -35,7 +35,9 @@ static enum ts_err serve(const struct ts_conf *conf, struct ts_error *err)
 	struct ts_error ping_err;
 	enum ts_err rc;
 
-	if ((rc = ts_netguard_parse(&api.guard, conf->webhook_allow, err)) != TS_OK)
+	if ((rc = ts_netguard_parse(&api.guard, conf->webhook_allow, err)) != TS_OK ||
+	    (rc = ts_netguard_parse_cidrs(&api.metrics_allow, conf->metrics_allow, "metrics_allow",
+					  err)) != TS_OK)
 		goto out;
 	fcgi = ts_fcgi_new(err);
 	if (!fcgi) {
@@ -54,8 +56,9 @@ static enum ts_err serve(const struct ts_conf *conf, struct ts_error *err)
 		struct ts_http_request req;
 		struct ts_http_response resp;
 
-		if (!ts_fcgi_accept(fcgi, conf->max_body_bytes, &req))
+		if (!ts_fcgi_accept(fcgi, &req))
 			break;
+		ts_fcgi_read_body(fcgi, ts_api_body_limit(&api, &req), &req);
 		ts_http_response_init(&resp);
 		ts_api_handle(&api, &req, &resp);
 		ts_fcgi_respond(fcgi, &resp);

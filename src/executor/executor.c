@@ -5,8 +5,8 @@
  * commits before any request starts, and outcomes are recorded in batches
  * afterwards. Its periodic work is a table of timed jobs (timers.h): the
  * end of the run, lease renewal, reaping expired leases, claiming (which
- * also polls for tasks created meanwhile) and flushing outcomes to the
- * recorder. Each pass runs the due jobs, starts what was claimed, and then
+ * also polls for tasks created meanwhile), flushing outcomes to the
+ * recorder, and retention (deleting old finished tasks in bounded steps). Each pass runs the due jobs, starts what was claimed, and then
  * sleeps in curl's poll until a response comes or the nearest job is due. */
 #include "config.h"
 
@@ -21,6 +21,7 @@
 #include "job.h"
 #include "json.h"
 #include "log.h"
+#include "notifier.h"
 #include "recorder.h"
 #include "retry.h"
 #include "timers.h"
@@ -31,8 +32,19 @@
  * waited FLUSH_MS: few commits under load, little delay when idle. */
 #define FLUSH_BATCH 256
 #define FLUSH_MS 20
+/* How often the outbox of failure notices is looked at. */
+#define NOTICE_INTERVAL_MS 1000
 /* How often expired leases of dead executors are looked for. */
 #define REAP_INTERVAL_MS 5000
+/* Retention starts this long into a run, after what was due at its start
+ * has gone out. After a pruning step that found a full batch, the next one
+ * follows PRUNE_PAUSE_MS later (claims and responses get the time in
+ * between); otherwise nothing more is due before the next run. A step is
+ * bounded by retention_batch_size, and so is the delay it can add to a
+ * claim that falls due in the same pass. */
+#define PRUNE_START_MS 1000
+#define PRUNE_PAUSE_MS 50
+#define PRUNE_INTERVAL_MS 60000
 /* After a claim found nothing although a due row exists (another executor
  * holds it locked), wait this long before asking again. */
 #define LOCKED_RETRY_MS 5
@@ -44,8 +56,10 @@
 #define DRAIN_POLL_MS 50
 
 /* The timed jobs, in the order a pass runs them: the end of the run first,
- * so that nothing is claimed once it has come. */
-enum { TIMER_END, TIMER_RENEW, TIMER_REAP, TIMER_CLAIM, TIMER_FLUSH, TIMER_COUNT };
+ * so that nothing is claimed once it has come; retention last, after the
+ * work that has a due time. */
+enum { TIMER_END, TIMER_RENEW, TIMER_REAP, TIMER_CLAIM, TIMER_FLUSH, TIMER_NOTICE, TIMER_PRUNE,
+       TIMER_COUNT };
 
 struct ts_executor {
 	const struct ts_conf *conf;
@@ -55,6 +69,7 @@ struct ts_executor {
 	struct ts_job_queue pending;     /* claimed, not started */
 	struct ts_job_queue done;        /* finished, not handed to the recorder */
 	struct ts_recorder *recorder;
+	struct ts_notifier *notifier;    /* failure notices, through the same pool */
 	struct ts_netguard guard;
 	volatile sig_atomic_t stop;
 	bool db_failed;
@@ -69,6 +84,7 @@ struct ts_executor {
 	bool end_reached;             /* opts.end_at has come */
 	bool nothing_due;             /* --once: a claim found nothing more */
 	int64_t record_deadline;      /* after a database failure: stop waiting for the recorder */
+	struct ts_prune_counts pruned; /* retention's work in this run */
 };
 
 static void wake_loop(void *arg)
@@ -104,6 +120,12 @@ struct ts_executor *ts_executor_new(const struct ts_conf *conf, struct ts_error 
 		ts_executor_free(ex);
 		return NULL;
 	}
+	ex->notifier = ts_notifier_new(conf, ex->db, ex->pool, ex->id);
+	if (!ex->notifier) {
+		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+		ts_executor_free(ex);
+		return NULL;
+	}
 	return ex;
 }
 
@@ -115,6 +137,7 @@ void ts_executor_free(struct ts_executor *ex)
 	ts_job_queue_clear(&ex->pending);
 	ts_job_queue_clear(&ex->done);
 	ts_webhook_pool_free(ex->pool);
+	ts_notifier_free(ex->notifier);
 	ts_db_free(ex->db);
 	free(ex);
 }
@@ -232,7 +255,9 @@ static void start_webhook(struct ts_executor *ex, struct ts_job *j)
 		snprintf(j->error, sizeof(j->error), "could not start the request: %s", err.message);
 		j->result.retry_at = ts_time_now();
 		finish_job(ex, j, TS_RUN_RETRY);
+		return;
 	}
+	j->result.sent = true;
 }
 
 /* Turns a finished request into an outcome. */
@@ -241,6 +266,10 @@ static void collect_responses(struct ts_executor *ex)
 	struct ts_webhook_response r;
 
 	while (ts_webhook_next_done(ex->pool, &r)) {
+		if (ts_notifier_owns(ex->notifier, r.user)) {
+			ts_notifier_done(ex->notifier, &r);
+			continue;
+		}
 		struct ts_job *j = r.user;
 		/* A target the guard refused stays refused: no retry. */
 		enum ts_retry_class cls = r.refused ? TS_RETRY_PERMANENT
@@ -455,6 +484,61 @@ static int64_t claim_job(void *arg, int64_t now)
 	return now + delay;
 }
 
+/* Failure notices take free slots only, after the tasks, and stop with
+ * the claims when the run winds down. */
+static bool notice_ready(void *arg)
+{
+	const struct ts_executor *ex = arg;
+
+	return !is_ending(ex) && ts_webhook_in_flight(ex->pool) < ex->conf->executor_concurrency;
+}
+
+static int64_t notice_job(void *arg, int64_t now)
+{
+	struct ts_executor *ex = arg;
+	struct ts_error err;
+	size_t room = ex->conf->executor_concurrency - ts_webhook_in_flight(ex->pool);
+
+	ts_error_clear(&err);
+	if (ts_notifier_send_due(ex->notifier, room, &err) != TS_OK)
+		note_db_failure(ex, &err);
+	return now + NOTICE_INTERVAL_MS * TS_USEC_PER_MSEC;
+}
+
+static bool prune_ready(void *arg)
+{
+	return !is_ending(arg);
+}
+
+/* Retention in the background of the run: one bounded step per fire (old
+ * finished tasks with their runs, expired idempotency keys). A lost
+ * database ends the run as anywhere else; any other failure is logged and
+ * tried again later, as retention has no deadline. */
+static int64_t prune_job(void *arg, int64_t now)
+{
+	struct ts_executor *ex = arg;
+	const struct ts_conf *c = ex->conf;
+	struct ts_prune_counts step = { 0 };
+	struct ts_error err;
+	bool more = false;
+
+	ts_error_clear(&err);
+	if (ts_db_prune_step(ex->db, c->retention_days, c->retention_batch_size, &step, &more,
+			     &err) != TS_OK) {
+		if (err.status == TS_ERR_UNAVAILABLE)
+			note_db_failure(ex, &err);
+		else
+			ts_log_warning("retention: %s", err.message);
+	}
+	if (step.tasks || step.keys)
+		ts_log_debug("retention step: %llu tasks, %llu runs, %llu keys", step.tasks,
+			     step.runs, step.keys);
+	ex->pruned.tasks += step.tasks;
+	ex->pruned.runs += step.runs;
+	ex->pruned.keys += step.keys;
+	return now + (more ? PRUNE_PAUSE_MS : PRUNE_INTERVAL_MS) * TS_USEC_PER_MSEC;
+}
+
 /* Hands finished jobs to the recorder thread; armed by finish_job(). */
 static int64_t flush_job(void *arg, int64_t now)
 {
@@ -471,6 +555,8 @@ static const struct ts_timer timer_table[TIMER_COUNT] = {
 	[TIMER_REAP] = { .name = "reap", .ready = reap_ready, .fire = reap_job },
 	[TIMER_CLAIM] = { .name = "claim", .ready = claim_ready, .fire = claim_job },
 	[TIMER_FLUSH] = { .name = "flush", .fire = flush_job },
+	[TIMER_NOTICE] = { .name = "notice", .ready = notice_ready, .fire = notice_job },
+	[TIMER_PRUNE] = { .name = "prune", .ready = prune_ready, .fire = prune_job },
 };
 
 /* Sets up a run: its options, its limits, its timers, the recorder. */
@@ -496,9 +582,21 @@ static enum ts_err begin_run(struct ts_executor *ex, const struct ts_executor_op
 	ts_timers_arm(&ex->timers[TIMER_REAP], now);
 	ts_timers_arm(&ex->timers[TIMER_CLAIM], now);
 	ts_timers_arm(&ex->timers[TIMER_FLUSH], TS_TIMERS_NEVER);
+	ts_timers_arm(&ex->timers[TIMER_NOTICE], now);
+	/* --once fires what is due and exits; "tasksched-admin prune" is
+	 * the one-off retention. */
+	ts_timers_arm(&ex->timers[TIMER_PRUNE],
+		      opts->once ? TS_TIMERS_NEVER : now + PRUNE_START_MS * TS_USEC_PER_MSEC);
+	memset(&ex->pruned, 0, sizeof(ex->pruned));
 	ex->recorder = ts_recorder_new(c, ex->id, wake_loop, ex, err);
 	if (!ex->recorder)
 		return err ? err->status : TS_ERR_INTERNAL;
+	/* For the "executor not running" alert. A database that is away
+	 * now shows in the first claim, which decides what the run does. */
+	struct ts_error mark_err;
+	ts_error_clear(&mark_err);
+	if (ts_db_metrics_mark_run(ex->db, &mark_err) != TS_OK)
+		ts_log_warning("cannot note the start of this run: %s", mark_err.message);
 	return TS_OK;
 }
 
@@ -560,6 +658,10 @@ static enum ts_err end_run(struct ts_executor *ex, struct ts_error *err)
 	ex->recorder = NULL;
 	ts_log_info("run done: %lu succeeded, %lu to be retried, %lu failed",
 		    st.succeeded, st.retried, st.failed);
+	if (ex->pruned.tasks || ex->pruned.keys)
+		ts_log_info("retention: deleted %llu finished tasks (with %llu runs) older than "
+			    "%u days and %llu expired idempotency keys", ex->pruned.tasks,
+			    ex->pruned.runs, ex->conf->retention_days, ex->pruned.keys);
 	if (dropped)
 		ts_log_error("%zu outcomes could not be recorded; those tasks run again "
 			     "when their lease expires", dropped);

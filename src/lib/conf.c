@@ -33,6 +33,8 @@ static const struct conf_key {
 	UINT(db_io_timeout, 1, 3600),
 	{ "log_level", CONF_LOG_LEVEL, offsetof(struct ts_conf, log_level), 0, 0 },
 	{ "max_body_bytes", CONF_ULONG, offsetof(struct ts_conf, max_body_bytes), 1024, 64UL << 20 },
+	{ "max_batch_body_bytes", CONF_ULONG, offsetof(struct ts_conf, max_batch_body_bytes),
+	  1024, 256UL << 20 },
 	UINT(executor_batch_size, 1, 10000),
 	UINT(executor_concurrency, 1, 10000),
 	UINT(executor_lease_seconds, 5, 86400),
@@ -41,11 +43,14 @@ static const struct conf_key {
 	UINT(webhook_timeout_max_ms, 100, 3600000),
 	UINT(retry_base_ms, 1, 3600000),
 	UINT(retry_cap_ms, 1, 86400000),
+	UINT(retention_days, 0, 36500),
+	UINT(retention_batch_size, 1, 10000),
 	STR(sql_dir),
 	STR(webhook_allow),
 	STR(webhook_signing_secret),
 	STR(webhook_signing_secret_file),
 	{ "auth", CONF_AUTH, offsetof(struct ts_conf, auth), 0, 0 },
+	STR(metrics_allow),
 #undef STR
 #undef UINT
 };
@@ -61,6 +66,7 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->db_io_timeout = 10;
 	conf->log_level = TS_LOG_INFO;
 	conf->max_body_bytes = 64 * 1024;
+	conf->max_batch_body_bytes = 4UL << 20;
 	conf->executor_batch_size = 500;
 	conf->executor_concurrency = 64;
 	conf->executor_lease_seconds = 300;
@@ -69,8 +75,11 @@ void ts_conf_init(struct ts_conf *conf)
 	conf->webhook_timeout_max_ms = 60000;
 	conf->retry_base_ms = 1000;
 	conf->retry_cap_ms = 300000;
+	conf->retention_days = 14;
+	conf->retention_batch_size = 500;
 	snprintf(conf->sql_dir, sizeof(conf->sql_dir), "%s/sql", TS_PKGDATADIR);
 	snprintf(conf->auth, sizeof(conf->auth), "required");
+	snprintf(conf->metrics_allow, sizeof(conf->metrics_allow), "127.0.0.0/8, ::1");
 }
 
 const char *ts_conf_choose_path(const char *cli_path)

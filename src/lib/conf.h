@@ -25,6 +25,7 @@ struct ts_conf {
 
 	/* API */
 	unsigned long max_body_bytes;
+	unsigned long max_batch_body_bytes;   /* POST /tasks/batch */
 
 	/* executor */
 	unsigned executor_batch_size;
@@ -36,6 +37,10 @@ struct ts_conf {
 	unsigned retry_base_ms;
 	unsigned retry_cap_ms;
 
+	/* retention */
+	unsigned retention_days;         /* 0: keep finished tasks forever */
+	unsigned retention_batch_size;   /* rows per pruning transaction */
+
 	char sql_dir[TS_CONF_STR_MAX];
 
 	/* security */
@@ -43,6 +48,7 @@ struct ts_conf {
 	char webhook_signing_secret[TS_CONF_STR_MAX];
 	char webhook_signing_secret_file[TS_CONF_STR_MAX];
 	char auth[16];                                /* "required" or "loopback-off" */
+	char metrics_allow[TS_CONF_STR_MAX];          /* CIDRs that may read /metrics */
 };
 
 /* One database server of db_host. */

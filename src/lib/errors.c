@@ -43,6 +43,7 @@ const char *ts_err_name(enum ts_err status)
 	case TS_ERR_NOMEM: return "out of memory";
 	case TS_ERR_IO: return "i/o error";
 	case TS_ERR_INTERNAL: return "internal error";
+	case TS_ERR_PRECONDITION: return "precondition failed";
 	}
 	return "unknown error";
 }

@@ -17,6 +17,7 @@ enum ts_err {
 	TS_ERR_NOMEM,         /* an allocation failed */
 	TS_ERR_IO,            /* a system call failed */
 	TS_ERR_INTERNAL,      /* a bug or an unexpected state */
+	TS_ERR_PRECONDITION,  /* a precondition (If-Match) does not hold */
 };
 
 /* Details of a failure, filled by the function that returns the status.

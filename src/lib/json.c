@@ -146,6 +146,7 @@ void ts_task_request_cleanup(struct ts_task_request *req)
 	free(req->dst_gap);
 	free(req->dst_repeat);
 	free(req->catch_up);
+	free(req->on_failure_json);
 	memset(req, 0, sizeof(*req));
 }
 
@@ -217,6 +218,19 @@ enum ts_err ts_json_parse_task_request(const char *body, size_t len,
 			 &req->max_attempts, err);
 	if (rc == TS_OK)
 		rc = take_schedule(root, req, err);
+	if (rc)
+		goto out;
+	item = cJSON_GetObjectItemCaseSensitive(root, "on_failure");
+	if (item && !cJSON_IsNull(item)) {
+		if (!cJSON_IsObject(item)) {
+			rc = invalid_field(err, "on_failure",
+					   "must be an object with \"url\" and \"headers\", or null");
+			goto out;
+		}
+		req->on_failure_json = item_text(body, len, "on_failure", item);
+		if (!req->on_failure_json)
+			rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	}
 out:
 	cJSON_Delete(root);
 	if (rc)
@@ -241,9 +255,10 @@ static char *query_value_text(const cJSON *v)
  * string can show (length, line breaks). Walks the written members of the
  * `headers` object cJSON chose alongside its items, which are in the same
  * order. */
-static enum ts_err check_header_nul(const char *payload_json, const cJSON *headers,
-				    struct ts_error *err)
+static enum ts_err check_header_nul(const char *object, const char *payload_json,
+				    const cJSON *headers, struct ts_error *err)
 {
+	char field[32];
 	struct ts_json_strict_member m;
 	struct ts_json_strict_members it;
 	const cJSON *h;
@@ -252,39 +267,44 @@ static enum ts_err check_header_nul(const char *payload_json, const cJSON *heade
 	if (rc == TS_ERR_NOMEM)
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	if (rc != TS_OK || !ts_json_strict_members_init(&it, m.value, m.value_len))
-		return invalid_field(err, "payload", "must be a JSON object");
+		return invalid_field(err, object, "must be a JSON object");
+	snprintf(field, sizeof(field), "%s.headers", object);
 	cJSON_ArrayForEach(h, headers) {
 		if (!ts_json_strict_members_next(&it, &m))
-			return invalid_field(err, "payload", "must be a JSON object");
+			return invalid_field(err, object, "must be a JSON object");
 		if (ts_json_strict_string_has_nul(m.name, m.name_len))
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
-					    "Invalid field payload.headers: '%.64s' is not a valid "
-					    "header name", h->string);
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+					    "Invalid field %s: '%.64s' is not a valid "
+					    "header name", field, h->string);
 		if (ts_json_strict_string_has_nul(m.value, m.value_len))
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
-					    "Invalid field payload.headers: the value of '%.64s' "
-					    "contains a NUL character", h->string);
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+					    "Invalid field %s: the value of '%.64s' "
+					    "contains a NUL character", field, h->string);
 	}
 	return TS_OK;
 }
 
-static enum ts_err parse_headers(const char *payload_json, const cJSON *headers,
-				 struct ts_webhook_spec *spec, struct ts_error *err)
+/* The "headers" member of the object `object` ("payload", "on_failure"),
+ * whose text is `payload_json`, into `spec`. */
+static enum ts_err parse_headers(const char *object, const char *payload_json,
+				 const cJSON *headers, struct ts_webhook_spec *spec,
+				 struct ts_error *err)
 {
 	const cJSON *h;
 	int n = cJSON_GetArraySize(headers);
+	char field[32];
 	enum ts_err rc;
 
+	snprintf(field, sizeof(field), "%s.headers", object);
 	if (!cJSON_IsObject(headers))
-		return invalid_field(err, "payload.headers", "must be an object of strings");
+		return invalid_field(err, field, "must be an object of strings");
 	if (n == 0)
 		return TS_OK;
 	cJSON_ArrayForEach(h, headers) {
 		if (!cJSON_IsString(h))
-			return invalid_field(err, "payload.headers",
-					     "every header value must be a string");
+			return invalid_field(err, field, "every header value must be a string");
 	}
-	rc = check_header_nul(payload_json, headers, err);
+	rc = check_header_nul(object, payload_json, headers, err);
 	if (rc)
 		return rc;
 	spec->headers = calloc((size_t)n, sizeof(*spec->headers));
@@ -346,7 +366,7 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 		goto out;
 	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
 	if (item && !cJSON_IsNull(item)) {
-		rc = parse_headers(payload_json, item, spec, err);
+		rc = parse_headers("payload", payload_json, item, spec, err);
 		if (rc)
 			goto out;
 	}
@@ -358,6 +378,40 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 	}
 	rc = take_number(root, "timeout_ms", "payload.timeout_ms", &spec->has_timeout,
 			 &spec->timeout_ms, err);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		ts_webhook_spec_cleanup(spec);
+	return rc;
+}
+
+enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
+					struct ts_webhook_spec *spec, struct ts_error *err)
+{
+	enum ts_err rc = TS_OK;
+	const cJSON *item;
+	cJSON *root = cJSON_Parse(on_failure_json);
+
+	memset(spec, 0, sizeof(*spec));
+	if (!cJSON_IsObject(root)) {
+		rc = invalid_field(err, "on_failure", "must be a JSON object");
+		goto out;
+	}
+	/* Only where to send it: the method is POST and the body the notice. */
+	cJSON_ArrayForEach(item, root) {
+		if (strcmp(item->string, "url") != 0 && strcmp(item->string, "headers") != 0) {
+			rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "on_failure",
+					  "Invalid field on_failure: '%.64s' is not one of url, "
+					  "headers", item->string);
+			goto out;
+		}
+	}
+	rc = take_string(root, "url", "on_failure.url", &spec->url, err);
+	if (rc)
+		goto out;
+	item = cJSON_GetObjectItemCaseSensitive(root, "headers");
+	if (item && !cJSON_IsNull(item))
+		rc = parse_headers("on_failure", on_failure_json, item, spec, err);
 out:
 	cJSON_Delete(root);
 	if (rc)
@@ -437,6 +491,12 @@ static cJSON *task_to_json(const struct ts_task *t)
 	    !cJSON_AddNumberToObject(obj, "attempts", t->attempts) ||
 	    !cJSON_AddNumberToObject(obj, "max_attempts", t->max_attempts) ||
 	    !add_schedule(obj, t)) {
+		cJSON_Delete(obj);
+		return NULL;
+	}
+	/* Stored as the client wrote it (and JSON_VALID): sent back verbatim. */
+	if (!cJSON_AddItemToObject(obj, "on_failure", t->on_failure_json
+				   ? cJSON_CreateRaw(t->on_failure_json) : cJSON_CreateNull())) {
 		cJSON_Delete(obj);
 		return NULL;
 	}
@@ -575,6 +635,33 @@ static cJSON *run_to_json(const struct ts_run *r)
 	return obj;
 }
 
+char *ts_json_failure_notice(const struct ts_task *task, const struct ts_run *last_run)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *t = task_to_json(task);
+	cJSON *r = run_to_json(last_run);
+
+	if (!root || !t || !r || !cJSON_AddStringToObject(root, "event", "task.failed")) {
+		cJSON_Delete(r);
+		cJSON_Delete(t);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	/* Once added, an item belongs to root. */
+	if (!cJSON_AddItemToObject(root, "task", t)) {
+		cJSON_Delete(t);
+		cJSON_Delete(r);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	if (!cJSON_AddItemToObject(root, "last_run", r)) {
+		cJSON_Delete(r);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
 char *ts_json_run_list(const struct ts_run *runs, size_t count)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -613,6 +700,17 @@ char *ts_json_string_member(const char *key, const char *value)
 	cJSON *root = cJSON_CreateObject();
 
 	if (!root || !cJSON_AddStringToObject(root, key, value)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return print_and_delete(root);
+}
+
+char *ts_json_count_member(const char *key, size_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	if (!root || !cJSON_AddNumberToObject(root, key, (double)n)) {
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -673,4 +771,127 @@ void ts_json_rows_free(struct ts_json_rows *rows)
 		return;
 	cJSON_Delete(rows->array);
 	free(rows);
+}
+
+void ts_json_batch_cleanup(struct ts_json_batch *batch)
+{
+	if (!batch)
+		return;
+	free(batch->text);
+	free(batch->items);
+	memset(batch, 0, sizeof(*batch));
+}
+
+/* Finds where each of the `count` elements of the array in batch->text
+ * (one strictly valid JSON array, as cJSON parsed it) begins and ends. */
+static enum ts_err split_array(struct ts_json_batch *batch, size_t count, struct ts_error *err)
+{
+	struct ts_json_strict_elements it;
+	bool ok = ts_json_strict_elements_init(&it, batch->text, strlen(batch->text));
+
+	batch->items = calloc(count, sizeof(*batch->items));
+	if (!batch->items)
+		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	for (size_t i = 0; ok && i < count; i++)
+		ok = ts_json_strict_elements_next(&it, &batch->items[i].text, &batch->items[i].len);
+	if (!ok)
+		return ts_error_set(err, TS_ERR_INTERNAL, "internal", NULL,
+				    "a batch element could not be delimited");
+	batch->count = count;
+	return TS_OK;
+}
+
+enum ts_err ts_json_parse_batch(const char *body, size_t len, size_t max_items,
+				struct ts_json_batch *batch, struct ts_error *err)
+{
+	enum ts_err rc = TS_OK;
+	const cJSON *tasks;
+	cJSON *root;
+	int n;
+
+	memset(batch, 0, sizeof(*batch));
+	root = parse_body(body, len, err);
+	if (!root)
+		return TS_ERR_INVALID;
+	tasks = cJSON_GetObjectItemCaseSensitive(root, "tasks");
+	n = cJSON_GetArraySize(tasks);
+	if (!tasks)
+		rc = ts_error_set(err, TS_ERR_INVALID, "missing_field", "tasks",
+				  "Missing required field: tasks");
+	else if (!cJSON_IsArray(tasks) || n < 1 || (size_t)n > max_items)
+		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "tasks",
+				  "Invalid field tasks: must be an array of 1 to %zu tasks",
+				  max_items);
+	else if (!(batch->text = item_text(body, len, "tasks", tasks)))
+		rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
+	else
+		rc = split_array(batch, (size_t)n, err);
+	cJSON_Delete(root);
+	if (rc)
+		ts_json_batch_cleanup(batch);
+	return rc;
+}
+
+char *ts_json_batch_created(const struct ts_task *tasks, size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *ids = cJSON_AddArrayToObject(root, "task_ids");
+	cJSON *list = cJSON_AddArrayToObject(root, "tasks");
+
+	if (!root || !ids || !list)
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *id = cJSON_CreateString(tasks[i].id);
+		if (!id || !cJSON_AddItemToArray(ids, id)) {
+			cJSON_Delete(id);
+			goto fail;
+		}
+		cJSON *t = task_to_json(&tasks[i]);
+		if (!t || !cJSON_AddItemToArray(list, t)) {
+			cJSON_Delete(t);
+			goto fail;
+		}
+	}
+	return print_and_delete(root);
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+/* {"index", "error", "code", "field"} of one rejected element. */
+static cJSON *item_error_to_json(const struct ts_json_item_error *e)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (!obj || !cJSON_AddNumberToObject(obj, "index", (double)e->index) ||
+	    !cJSON_AddStringToObject(obj, "error", e->err.message) ||
+	    !cJSON_AddStringToObject(obj, "code", e->err.code[0] ? e->err.code : "internal") ||
+	    !add_string_or_null(obj, "field", e->err.field)) {
+		cJSON_Delete(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+char *ts_json_batch_error(const char *message, const struct ts_json_item_error *items,
+			  size_t count)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list;
+
+	if (!root || !cJSON_AddStringToObject(root, "error", message) ||
+	    !cJSON_AddStringToObject(root, "code", "invalid_batch") ||
+	    !(list = cJSON_AddArrayToObject(root, "items")))
+		goto fail;
+	for (size_t i = 0; i < count; i++) {
+		cJSON *e = item_error_to_json(&items[i]);
+		if (!e || !cJSON_AddItemToArray(list, e)) {
+			cJSON_Delete(e);
+			goto fail;
+		}
+	}
+	return print_and_delete(root);
+fail:
+	cJSON_Delete(root);
+	return NULL;
 }

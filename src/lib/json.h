@@ -31,6 +31,8 @@ struct ts_task_request {
 	char *dst_gap;
 	char *dst_repeat;
 	char *catch_up;
+	char *on_failure_json;  /* the on_failure object as written; NULL when
+				 * absent or null */
 };
 
 /* Parses a POST /tasks body of `len` bytes. Fails with code "invalid_json"
@@ -51,6 +53,13 @@ enum ts_err ts_json_parse_webhook(const char *payload_json,
 enum ts_err ts_json_parse_message(const char *payload_json,
 				  struct ts_message_spec *spec,
 				  struct ts_error *err);
+
+/* Type-checks a task's on_failure (JSON object text): "url" and
+ * "headers" only, as in a webhook payload; errors name "on_failure.<field>".
+ * `spec` gets the url and headers (method and data left empty). */
+enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
+					struct ts_webhook_spec *spec,
+					struct ts_error *err);
 
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */
@@ -78,6 +87,13 @@ char *ts_json_error(const struct ts_error *err);
 /* {key: value} with one string member, e.g. {"status": "ok"} */
 char *ts_json_string_member(const char *key, const char *value);
 
+/* The failure notice of `task` (as it ends: failed): {"event":
+ * "task.failed", "task": {...}, "last_run": {...}}. */
+char *ts_json_failure_notice(const struct ts_task *task, const struct ts_run *last_run);
+
+/* {"<key>": n}, e.g. {"retried": 12}. Heap text (caller frees) or NULL. */
+char *ts_json_count_member(const char *key, size_t n);
+
 /* A JSON array of flat objects, built row by row: how the database layer
  * hands a whole batch to one statement (MariaDB's JSON_TABLE). */
 struct ts_json_rows;
@@ -93,5 +109,41 @@ bool ts_json_rows_int(struct ts_json_rows *rows, const char *key, long long valu
 char *ts_json_rows_print(const struct ts_json_rows *rows);
 /* Frees the array; NULL is allowed. */
 void ts_json_rows_free(struct ts_json_rows *rows);
+
+/* A POST /tasks/batch body: the text of each element of its "tasks"
+ * array exactly as the client wrote it, so that each is parsed by
+ * ts_json_parse_task_request() like the body of a single POST. */
+struct ts_json_span {
+	const char *text;       /* points into ts_json_batch.text */
+	size_t len;
+};
+struct ts_json_batch {
+	char *text;             /* the array's text; owned */
+	struct ts_json_span *items;  /* owned */
+	size_t count;
+};
+
+/* Parses a batch body of `len` bytes into `batch` (caller-owned; release
+ * with ts_json_batch_cleanup, which also takes one left empty). Fails as
+ * ts_json_parse_task_request does for a body that is not a JSON object,
+ * with "missing_field" when "tasks" is absent, and with "invalid_field"
+ * ("tasks") when it is not an array of 1 to `max_items` elements. The
+ * elements themselves are not checked. */
+enum ts_err ts_json_parse_batch(const char *body, size_t len, size_t max_items,
+				struct ts_json_batch *batch, struct ts_error *err);
+void ts_json_batch_cleanup(struct ts_json_batch *batch);
+
+/* One rejected element of a batch. */
+struct ts_json_item_error {
+	size_t index;
+	struct ts_error err;
+};
+
+/* {"task_ids": [...], "tasks": [{...}, ...]} in the order given. */
+char *ts_json_batch_created(const struct ts_task *tasks, size_t count);
+/* {"error": message, "code": "invalid_batch", "items": [{"index", "error",
+ * "code", "field" (null when none)}, ...]} */
+char *ts_json_batch_error(const char *message, const struct ts_json_item_error *items,
+			  size_t count);
 
 #endif

@@ -139,18 +139,22 @@ bool ts_json_strict_valid(const char *s, size_t len)
 	return p && strict_ws(p, end) == end;
 }
 
+/* Where the inside of the container that `text` starts with begins (past
+ * `open` and white space), or NULL when it does not start with `open`. */
+static const char *container_inside(const char *text, const char *end, char open)
+{
+	const char *p = strict_ws(text, end);
+
+	return p < end && *p == open ? strict_ws(p + 1, end) : NULL;
+}
+
 bool ts_json_strict_members_init(struct ts_json_strict_members *it,
 				 const char *text, size_t len)
 {
-	const char *end = text + len;
-	const char *p = strict_ws(text, end);
-
-	if (p >= end || *p != '{')
-		return false;
-	it->p = strict_ws(p + 1, end);
-	it->end = end;
+	it->end = text + len;
+	it->p = container_inside(text, it->end, '{');
 	it->started = false;
-	return true;
+	return it->p != NULL;
 }
 
 bool ts_json_strict_members_next(struct ts_json_strict_members *it,
@@ -178,6 +182,35 @@ bool ts_json_strict_members_next(struct ts_json_strict_members *it,
 	if (!p)
 		return false;
 	m->value_len = (size_t)(p - m->value);
+	it->p = strict_ws(p, end);
+	it->started = true;
+	return true;
+}
+
+bool ts_json_strict_elements_init(struct ts_json_strict_elements *it,
+				  const char *text, size_t len)
+{
+	it->end = text + len;
+	it->p = container_inside(text, it->end, '[');
+	it->started = false;
+	return it->p != NULL;
+}
+
+bool ts_json_strict_elements_next(struct ts_json_strict_elements *it,
+				  const char **value, size_t *value_len)
+{
+	const char *p = it->p, *end = it->end;
+
+	if (it->started) {
+		if (p >= end || *p != ',')
+			return false;
+		p = strict_ws(p + 1, end);
+	}
+	*value = p;
+	p = strict_value(p, end, 1);
+	if (!p)
+		return false;
+	*value_len = (size_t)(p - *value);
 	it->p = strict_ws(p, end);
 	it->started = true;
 	return true;

@@ -41,6 +41,24 @@ bool ts_json_strict_members_init(struct ts_json_strict_members *it,
 bool ts_json_strict_members_next(struct ts_json_strict_members *it,
 				 struct ts_json_strict_member *m);
 
+/* A walk over the elements of one array, in order. */
+struct ts_json_strict_elements {
+	const char *p, *end;
+	bool started;
+};
+
+/* Starts a walk over the array that the `len` bytes at `text` start with
+ * (after optional white space). Returns false when they do not start with
+ * '['. Reads no byte past `text + len`. */
+bool ts_json_strict_elements_init(struct ts_json_strict_elements *it,
+				  const char *text, size_t len);
+
+/* Points *value at the text of the next element (*value_len bytes).
+ * Returns false after the last one, or when the text is not strict JSON
+ * there. */
+bool ts_json_strict_elements_next(struct ts_json_strict_elements *it,
+				  const char **value, size_t *value_len);
+
 /* True when the JSON string literal of `len` bytes at `lit` (quotes
  * included) decodes to text holding U+0000, which a C string would cut. */
 bool ts_json_strict_string_has_nul(const char *lit, size_t len);

@@ -109,7 +109,10 @@ static bool is_host_name(const char *s)
 	return true;
 }
 
-enum ts_err ts_netguard_parse(struct ts_netguard *guard, const char *list, struct ts_error *err)
+/* Parses the list of setting `key` into `guard`; host names are entries
+ * only where `hosts` allows them. */
+static enum ts_err parse_list(struct ts_netguard *guard, const char *list, const char *key,
+			      bool hosts, struct ts_error *err)
 {
 	const char *p = list;
 
@@ -122,30 +125,41 @@ enum ts_err ts_netguard_parse(struct ts_netguard *guard, const char *list, struc
 			continue;
 		}
 		if (n >= sizeof(item))
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_allow",
-					    "webhook_allow: entry too long");
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "%s: entry too long", key);
 		memcpy(item, p, n);
 		item[n] = '\0';
 		p += n;
 		if (guard->count == TS_NETGUARD_RULES_MAX)
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_allow",
-					    "webhook_allow: more than %d entries",
-					    TS_NETGUARD_RULES_MAX);
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    "%s: more than %d entries", key, TS_NETGUARD_RULES_MAX);
 		struct ts_netguard_rule *r = &guard->rules[guard->count];
 		if (parse_cidr(item, &r->family, r->addr, &r->prefix)) {
 			r->is_host = false;
-		} else if (!strchr(item, '/') && !strchr(item, ':') && is_host_name(item)) {
+		} else if (hosts && !strchr(item, '/') && !strchr(item, ':') && is_host_name(item)) {
 			r->is_host = true;
 			for (size_t i = 0; i <= n; i++)
 				r->host[i] = (char)tolower((unsigned char)item[i]);
 		} else {
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "webhook_allow",
-					    "webhook_allow: '%s' is neither a CIDR block nor a host name",
-					    item);
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
+					    hosts ? "%s: '%s' is neither a CIDR block nor a host name"
+						  : "%s: '%s' is not an address or CIDR block",
+					    key, item);
 		}
 		guard->count++;
 	}
 	return TS_OK;
+}
+
+enum ts_err ts_netguard_parse(struct ts_netguard *guard, const char *list, struct ts_error *err)
+{
+	return parse_list(guard, list, "webhook_allow", true, err);
+}
+
+enum ts_err ts_netguard_parse_cidrs(struct ts_netguard *guard, const char *list,
+				    const char *key, struct ts_error *err)
+{
+	return parse_list(guard, list, key, false, err);
 }
 
 static bool allowed_by_rules(const struct ts_netguard *guard, int family, const unsigned char *a)
@@ -222,6 +236,12 @@ bool ts_netguard_host_allowed(const struct ts_netguard *guard, const char *host)
 enum ts_err ts_netguard_check_host(const struct ts_netguard *guard, const char *host,
 				   struct ts_error *err)
 {
+	return ts_netguard_check_host_for(guard, host, "payload.url", err);
+}
+
+enum ts_err ts_netguard_check_host_for(const struct ts_netguard *guard, const char *host,
+				       const char *field, struct ts_error *err)
+{
 	struct sockaddr_in in4;
 	struct sockaddr_in6 in6;
 	const char *why = NULL;
@@ -246,7 +266,23 @@ enum ts_err ts_netguard_check_host(const struct ts_netguard *guard, const char *
 	}
 	if (!why)
 		return TS_OK;
-	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.url",
-			    "Invalid field payload.url: %s is a %s address, which webhooks may "
-			    "not reach (see webhook_allow in tasksched.conf)", host, why);
+	return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
+			    "Invalid field %s: %s is a %s address, which webhooks may "
+			    "not reach (see webhook_allow in tasksched.conf)", field, host, why);
+}
+
+bool ts_netguard_addr_listed(const struct ts_netguard *guard, const char *addr)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	unsigned char a[16];
+
+	if (!addr)
+		return false;
+	if (inet_pton(AF_INET, addr, a) == 1)
+		return allowed_by_rules(guard, AF_INET, a);
+	if (inet_pton(AF_INET6, addr, a) != 1)
+		return false;
+	/* A dual-stack socket shows IPv4 clients as ::ffff:a.b.c.d. */
+	return allowed_by_rules(guard, AF_INET6, a) ||
+	       (memcmp(a, mapped, 12) == 0 && allowed_by_rules(guard, AF_INET, a + 12));
 }

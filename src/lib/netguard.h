@@ -32,6 +32,16 @@ struct ts_netguard {
  * `guard` (caller-owned). TS_ERR_INVALID names the bad entry. */
 enum ts_err ts_netguard_parse(struct ts_netguard *guard, const char *list, struct ts_error *err);
 
+/* The same for a setting that lists CIDR blocks only (host names are an
+ * error), such as metrics_allow; errors name `key`. */
+enum ts_err ts_netguard_parse_cidrs(struct ts_netguard *guard, const char *list,
+				    const char *key, struct ts_error *err);
+
+/* True when the address text `addr` (a client's REMOTE_ADDR: IPv4, IPv6,
+ * or IPv4-mapped IPv6) lies in one of the CIDR blocks of `guard`. An
+ * unparsable or NULL address is never listed. */
+bool ts_netguard_addr_listed(const struct ts_netguard *guard, const char *addr);
+
 /* Why an address is refused ("private", "loopback", ...), or NULL when
  * webhooks may connect to it: a public unicast address, or one inside an
  * allowed block. `sa` is a sockaddr_in or sockaddr_in6; IPv4-mapped and
@@ -49,5 +59,10 @@ bool ts_netguard_host_allowed(const struct ts_netguard *guard, const char *host)
  * resolve to internal addresses are caught when connecting. */
 enum ts_err ts_netguard_check_host(const struct ts_netguard *guard, const char *host,
 				   struct ts_error *err);
+
+/* The same for the URL of the field `field` ("on_failure.url"), which the
+ * error names. */
+enum ts_err ts_netguard_check_host_for(const struct ts_netguard *guard, const char *host,
+				       const char *field, struct ts_error *err);
 
 #endif

@@ -13,6 +13,7 @@ static const char *const status_names[TS_STATUS_COUNT] = {
 	[TS_STATUS_RUNNING] = "running",
 	[TS_STATUS_COMPLETED] = "completed",
 	[TS_STATUS_FAILED] = "failed",
+	[TS_STATUS_PAUSED] = "paused",
 };
 
 static const char *const action_names[] = {
@@ -33,6 +34,7 @@ void ts_task_cleanup(struct ts_task *task)
 		return;
 	free(task->payload_json);
 	free(task->error_message);
+	free(task->on_failure_json);
 	ts_task_init(task);
 }
 
@@ -72,7 +74,7 @@ bool ts_task_status_parse(const char *name, enum ts_task_status *out)
 
 const char *ts_task_status_list(void)
 {
-	return "scheduled, running, completed, failed";
+	return "scheduled, running, completed, failed, paused";
 }
 
 const char *ts_action_name(enum ts_action a)

@@ -18,14 +18,16 @@
 
 /* The lifecycle (docs/design.md draws it):
  * scheduled -> running -> completed | failed, and running -> scheduled
- * again when an attempt is to be retried or its executor's lease expired. */
+ * again when an attempt is to be retried or its executor's lease expired;
+ * scheduled <-> paused by the API (a paused task is never claimed). */
 enum ts_task_status {
 	TS_STATUS_SCHEDULED = 0,
 	TS_STATUS_RUNNING,
 	TS_STATUS_COMPLETED,
 	TS_STATUS_FAILED,
+	TS_STATUS_PAUSED,
 };
-#define TS_STATUS_COUNT 4
+#define TS_STATUS_COUNT 5
 
 enum ts_action {
 	TS_ACTION_WEBHOOK = 0,
@@ -39,6 +41,7 @@ enum ts_run_outcome {
 	TS_RUN_RETRY,          /* failed; retried later if attempts remain */
 	TS_RUN_LOST,           /* the executor's lease expired mid-attempt */
 };
+#define TS_RUN_OUTCOME_COUNT 4
 
 /* One task as stored. Strings marked "owned" are heap copies released by
  * ts_task_cleanup(); the rest are inline. */
@@ -52,6 +55,8 @@ struct ts_task {
 	int anchor_day;                 /* monthly series: day of month to keep */
 	char parent_id[TS_ID_TEXT_MAX]; /* "" when the task starts a series */
 	char *error_message;            /* owned; NULL when none */
+	char *on_failure_json;          /* owned; {"url", "headers"} to notify when the
+					 * task fails, or NULL */
 	int attempts;
 	int max_attempts;
 	ts_time_us created_at;
@@ -108,7 +113,7 @@ bool ts_action_parse(const char *name, enum ts_action *out);
 /* "succeeded", "failed", "retry" or "lost". */
 const char *ts_run_outcome_name(enum ts_run_outcome o);
 
-/* "scheduled, running, completed, failed": for error messages. */
+/* "scheduled, running, completed, failed, paused": for error messages. */
 const char *ts_task_status_list(void);
 
 #endif

@@ -69,9 +69,9 @@ bool ts_validate_url_host(const char *url, char *host, size_t size)
 	return true;
 }
 
-enum ts_err ts_validate_url(const char *url, struct ts_error *err)
+/* The rules of a webhook URL, for the field `f` ("payload.url"). */
+static enum ts_err validate_url(const char *url, const char *f, struct ts_error *err)
 {
-	const char *f = "payload.url";
 	size_t len = strlen(url);
 	const char *p;
 
@@ -96,7 +96,7 @@ enum ts_err ts_validate_url(const char *url, struct ts_error *err)
 	const char *auth_end = p + auth_len;
 	if (memchr(p, '@', auth_len))
 		return invalid(err, f, "must not contain credentials; send them in "
-			       "payload.headers instead");
+			       "headers instead");
 	const char *host_end;
 	if (*p == '[') {
 		const char *close = memchr(p, ']', auth_len);
@@ -133,6 +133,11 @@ enum ts_err ts_validate_url(const char *url, struct ts_error *err)
 	return TS_OK;
 }
 
+enum ts_err ts_validate_url(const char *url, struct ts_error *err)
+{
+	return validate_url(url, "payload.url", err);
+}
+
 /* RFC 9110 token characters, the only ones a header name may use. */
 static bool is_token(const char *s)
 {
@@ -164,6 +169,42 @@ static bool is_reserved_header(const char *name)
 	return false;
 }
 
+/* The rules of a webhook's headers, for the field `f` ("payload.headers"). */
+static enum ts_err validate_headers(const struct ts_webhook_spec *spec, const char *f,
+				    struct ts_error *err)
+{
+	if (spec->header_count > TS_WEBHOOK_HEADERS_MAX)
+		return invalid(err, f, "has more than 64 headers");
+	for (size_t i = 0; i < spec->header_count; i++) {
+		const struct ts_kv *h = &spec->headers[i];
+		if (strlen(h->name) > TS_HEADER_NAME_MAX || !is_token(h->name))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", f,
+					    "Invalid field %s: '%.64s' is not a valid "
+					    "header name", f, h->name);
+		if (is_reserved_header(h->name))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", f,
+					    "Invalid field %s: header '%.64s' is set "
+					    "by tasksched and cannot be overridden", f, h->name);
+		if (strlen(h->value) > TS_HEADER_VALUE_MAX || strpbrk(h->value, "\r\n"))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", f,
+					    "Invalid field %s: the value of '%.64s' "
+					    "is too long or contains a line break", f, h->name);
+	}
+	return TS_OK;
+}
+
+enum ts_err ts_validate_notice_target(const struct ts_webhook_spec *spec, struct ts_error *err)
+{
+	enum ts_err rc;
+
+	if (!spec->url)
+		return missing(err, "on_failure.url");
+	rc = validate_url(spec->url, "on_failure.url", err);
+	if (rc)
+		return rc;
+	return validate_headers(spec, "on_failure.headers", err);
+}
+
 enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_error *err)
 {
 	enum ts_err rc;
@@ -176,23 +217,9 @@ enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_er
 	if (spec->method && !ts_validate_method(spec->method))
 		return invalid(err, "payload.method",
 			       "must be one of POST, GET, PUT, PATCH, DELETE (upper case)");
-	if (spec->header_count > TS_WEBHOOK_HEADERS_MAX)
-		return invalid(err, "payload.headers", "has more than 64 headers");
-	for (size_t i = 0; i < spec->header_count; i++) {
-		const struct ts_kv *h = &spec->headers[i];
-		if (strlen(h->name) > TS_HEADER_NAME_MAX || !is_token(h->name))
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
-					    "Invalid field payload.headers: '%.64s' is not a valid "
-					    "header name", h->name);
-		if (is_reserved_header(h->name))
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
-					    "Invalid field payload.headers: header '%.64s' is set "
-					    "by tasksched and cannot be overridden", h->name);
-		if (strlen(h->value) > TS_HEADER_VALUE_MAX || strpbrk(h->value, "\r\n"))
-			return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.headers",
-					    "Invalid field payload.headers: the value of '%.64s' "
-					    "is too long or contains a line break", h->name);
-	}
+	rc = validate_headers(spec, "payload.headers", err);
+	if (rc)
+		return rc;
 	if (spec->has_timeout && !is_whole(spec->timeout_ms, 1, TS_TIMEOUT_MS_MAX))
 		return invalid(err, "payload.timeout_ms",
 			       "must be a whole number of milliseconds from 1 to 3600000");
@@ -274,6 +301,19 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 			return invalid(err, "max_attempts",
 				       "must be a whole number from 1 to 100");
 		task->max_attempts = (int)req->max_attempts;
+	}
+
+	if (req->on_failure_json) {
+		struct ts_webhook_spec target;
+		rc = ts_json_parse_notice_target(req->on_failure_json, &target, err);
+		if (rc == TS_OK)
+			rc = ts_validate_notice_target(&target, err);
+		ts_webhook_spec_cleanup(&target);
+		if (rc)
+			return rc;
+		task->on_failure_json = strdup(req->on_failure_json);
+		if (!task->on_failure_json)
+			return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	}
 
 	task->payload_json = strdup(req->payload_json);

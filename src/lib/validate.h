@@ -40,6 +40,11 @@ enum ts_err ts_validate_schedule(const struct ts_task_request *req, bool has_run
 /* The payload rules of each action (used by the above, and by the executor
  * on what it reads back). */
 enum ts_err ts_validate_webhook(const struct ts_webhook_spec *spec, struct ts_error *err);
+
+/* Checks a task's on_failure target (ts_json_parse_notice_target): a URL
+ * and headers under the rules of a webhook's, errors naming
+ * "on_failure.url" and "on_failure.headers". */
+enum ts_err ts_validate_notice_target(const struct ts_webhook_spec *spec, struct ts_error *err);
 enum ts_err ts_validate_message(const struct ts_message_spec *spec, struct ts_error *err);
 
 /* Checks that `url` is an absolute http or https URL with a host, no

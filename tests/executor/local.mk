@@ -22,7 +22,10 @@ executor_tests = \
 	tests/executor/executor-recurrence.test \
 	tests/executor/executor-cron.test \
 	tests/executor/executor-precision.test \
-	tests/executor/executor-systemd.test
+	tests/executor/executor-systemd.test \
+	tests/executor/executor-changes.test \
+	tests/executor/executor-notices.test \
+	tests/executor/executor-retention.test
 
 TESTS += $(executor_tests)
 

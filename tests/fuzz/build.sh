@@ -32,6 +32,7 @@ harness_table=(
 	"request:lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/validate.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson"
 	"rfc3339:lib/tstime.c:"
 	"cursor:lib/cursor.c lib/b64url.c lib/id.c lib/tstime.c lib/errors.c:uuid"
+	"merge_patch:lib/json_patch.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/tstime.c lib/task.c lib/errors.c:libcjson"
 	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto"
 )
 

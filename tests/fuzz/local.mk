@@ -11,6 +11,7 @@ EXTRA_DIST += \
 	tests/fuzz/fuzz_rfc3339.c \
 	tests/fuzz/fuzz_cursor.c \
 	tests/fuzz/fuzz_query.c \
+	tests/fuzz/fuzz_merge_patch.c \
 	tests/fuzz/request.dict \
 	tests/fuzz/rfc3339.dict \
 	tests/fuzz/cursor.dict \

@@ -11,7 +11,8 @@
 # 1 on any crash, leak, timeout or broken invariant, 2 on bad usage.
 #
 # Environment:
-#   TS_FUZZ_HARNESSES  names to run (default: request rfc3339 cursor query)
+#   TS_FUZZ_HARNESSES  names to run (default: request rfc3339 cursor query
+#                      merge_patch)
 #   TS_FUZZ_BUILDDIR   where to build (default: inside the work directory;
 #                      set it to reuse a build between runs)
 #   TS_FUZZ_ARGS       extra libFuzzer options, e.g. "-runs=10000000"
@@ -23,7 +24,7 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
 	echo "usage: $0 [SECONDS]" >&2
 	exit 2
 fi
-read -r -a harnesses <<<"${TS_FUZZ_HARNESSES:-request rfc3339 cursor query}"
+read -r -a harnesses <<<"${TS_FUZZ_HARNESSES:-request rfc3339 cursor query merge_patch}"
 read -r -a extra <<<"${TS_FUZZ_ARGS:-}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tasksched-fuzz.XXXXXX") || exit 1

@@ -9,13 +9,22 @@ integration_tests = \
 	tests/integration/db-outage.test \
 	tests/integration/explain.test \
 	tests/integration/auth.test \
-	tests/integration/schedules.test
+	tests/integration/schedules.test \
+	tests/integration/changes.test \
+	tests/integration/metrics.test \
+	tests/integration/openapi.test \
+	tests/integration/redrive.test \
+	tests/integration/batch.test \
+	tests/integration/prune.test
 
 TESTS += $(integration_tests)
 
 EXTRA_DIST += \
 	$(integration_tests) \
 	tests/integration/testlib.sh \
+	tests/integration/promcheck.py \
+	tests/integration/openapi/redocly.yaml \
+	tests/integration/openapi/redocly-lint-ignore.yaml \
 	scripts/deps \
 	scripts/run \
 	scripts/proc.sh \
@@ -25,3 +34,9 @@ EXTRA_DIST += \
 	scripts/test \
 	conf/lighttpd/tasksched.conf \
 	conf/apache/tasksched.conf
+
+# openapi.test installs @redocly/cli here (and uses it again next time).
+clean-local: clean-openapi-npm
+clean-openapi-npm:
+	rm -rf tests/integration/openapi-npm
+.PHONY: clean-openapi-npm

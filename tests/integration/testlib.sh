@@ -266,6 +266,32 @@ t_count_tasks() {
 	t_sql "SELECT COUNT(*) FROM tasks"
 }
 
+# t_seed_task ID STATUS RUN-DAYS-AGO UPDATED-DAYS-AGO RUNS [TENANT] [PARENT]
+# -- a message task inserted as the executor would leave it (run_at and
+# updated_at that many days ago, RUNS attempts, each with a run row), for
+# tests of what happens to old rows.
+t_seed_task() {
+	local parent=NULL
+	[[ -n ${7:-} ]] && parent="'$7'"
+	t_sql "SET time_zone = '+00:00';
+		INSERT INTO tasks (id, tenant, action, payload, run_at, due_at, status,
+			parent_task_id, attempts, max_attempts, created_at, updated_at)
+		SELECT '$1', '${6:-default}', 'message', '{\"recipient\":\"r\",\"message\":\"m\"}',
+			r, r, '$2', $parent, $5, 3, r, NOW(6) - INTERVAL $4 DAY
+		FROM (SELECT NOW(6) - INTERVAL $3 DAY AS r) x;
+		INSERT INTO task_runs (task_id, attempt, executor_id, started_at, finished_at, outcome)
+		SELECT '$1', seq, 'x', NOW(6), NOW(6), 'failed' FROM seq_1_to_$5 WHERE $5 > 0"
+}
+
+# t_seed_keys PREFIX COUNT AGE-SQL -- COUNT idempotency keys PREFIX-1...
+# created AGE-SQL ago (an SQL interval, e.g. "2 DAY").
+t_seed_keys() {
+	t_sql "SET time_zone = '+00:00';
+		INSERT INTO idempotency_keys (tenant, idem_key, request_hash, task_id, created_at)
+		SELECT 'default', CONCAT('$1-', seq), REPEAT('a', 64), UUID(), NOW(6) - INTERVAL $3
+		FROM seq_1_to_$2"
+}
+
 # --- HTTP ------------------------------------------------------------------
 
 # req METHOD PATH [CURL ARGS...] -- one request to the stack, with the API

@@ -17,6 +17,7 @@ unit_tests = \
 	tests/unit/test_utf8 \
 	tests/unit/test_json_strict \
 	tests/unit/test_json \
+	tests/unit/test_json_batch \
 	tests/unit/test_cursor \
 	tests/unit/test_conf \
 	tests/unit/test_router \
@@ -31,7 +32,12 @@ unit_tests = \
 	tests/unit/test_token \
 	tests/unit/test_id \
 	tests/unit/test_task \
-	tests/unit/test_auth
+	tests/unit/test_auth \
+	tests/unit/test_json_patch \
+	tests/unit/test_task_change \
+	tests/unit/test_etag \
+	tests/unit/test_metrics \
+	tests/unit/test_openapi
 
 check_PROGRAMS += $(unit_tests)
 TESTS += $(unit_tests)
@@ -59,6 +65,10 @@ tests_unit_test_json_strict_LDADD = $(unit_ldadd)
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_CFLAGS = $(unit_cflags)
 tests_unit_test_json_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_batch_SOURCES = tests/unit/test_json_batch.c
+tests_unit_test_json_batch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_batch_LDADD = $(unit_ldadd)
 
 tests_unit_test_cursor_SOURCES = tests/unit/test_cursor.c
 tests_unit_test_cursor_CFLAGS = $(unit_cflags)
@@ -124,5 +134,27 @@ tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
 tests_unit_test_auth_CPPFLAGS = $(unit_api_cppflags)
 tests_unit_test_auth_CFLAGS = $(unit_cflags)
 tests_unit_test_auth_LDADD = $(unit_ldadd)
+
+tests_unit_test_json_patch_SOURCES = tests/unit/test_json_patch.c
+tests_unit_test_json_patch_CFLAGS = $(unit_cflags)
+tests_unit_test_json_patch_LDADD = $(unit_ldadd)
+
+tests_unit_test_task_change_SOURCES = tests/unit/test_task_change.c
+tests_unit_test_task_change_CFLAGS = $(unit_cflags)
+tests_unit_test_task_change_LDADD = $(unit_ldadd)
+
+tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
+tests_unit_test_etag_CFLAGS = $(unit_cflags)
+tests_unit_test_etag_LDADD = $(unit_ldadd)
+
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(unit_cflags)
+tests_unit_test_metrics_LDADD = $(unit_ldadd)
+
+# Links the API's route table and its compiled-in OpenAPI document.
+tests_unit_test_openapi_SOURCES = tests/unit/test_openapi.c
+tests_unit_test_openapi_CPPFLAGS = $(unit_api_cppflags)
+tests_unit_test_openapi_CFLAGS = $(unit_cflags)
+tests_unit_test_openapi_LDADD = $(unit_ldadd)
 
 endif

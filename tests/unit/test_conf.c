@@ -91,6 +91,9 @@ START_TEST(defaults)
 	ck_assert_uint_gt(conf.db_io_timeout, 0);
 	ck_assert_int_eq(conf.log_level, TS_LOG_INFO);
 	ck_assert_uint_eq(conf.max_body_bytes, 64 * 1024);
+	ck_assert_uint_eq(conf.max_batch_body_bytes, 4 * 1024 * 1024);
+	ck_assert_uint_eq(conf.retention_days, 14);
+	ck_assert_uint_gt(conf.retention_batch_size, 0);
 	ck_assert_uint_gt(conf.executor_batch_size, 0);
 	ck_assert_uint_gt(conf.executor_concurrency, 0);
 	ck_assert_uint_gt(conf.executor_lease_seconds, 0);
@@ -275,6 +278,9 @@ START_TEST(numbers_out_of_range)
 	load_error("db_port = 3.5\n", "invalid_value", 1);
 	load_error("db_port =\n", "invalid_value", 1);
 	load_error("max_body_bytes = 1023\n", "invalid_value", 1);
+	load_error("max_batch_body_bytes = 1023\n", "invalid_value", 1);
+	load_error("retention_days = 36501\n", "invalid_value", 1);
+	load_error("retention_batch_size = 0\n", "invalid_value", 1);
 	load_error("executor_lease_seconds = 4\n", "invalid_value", 1);
 	load_error("executor_concurrency = 0\n", "invalid_value", 1);
 	load_error("db_connect_timeout = 0\n", "invalid_value", 1);
@@ -289,6 +295,9 @@ START_TEST(numbers_at_bounds)
 	ck_assert_int_eq(load_text("db_port = 1\nmax_body_bytes = 1024\n", &conf, &err), TS_OK);
 	ck_assert_uint_eq(conf.db_port, 1);
 	ck_assert_uint_eq(conf.max_body_bytes, 1024);
+	/* 0 is a real setting: keep finished tasks forever */
+	ck_assert_int_eq(load_text("retention_days = 0\n", &conf, &err), TS_OK);
+	ck_assert_uint_eq(conf.retention_days, 0);
 	ck_assert_int_eq(load_text("db_port = 65535\n", &conf, &err), TS_OK);
 	ck_assert_uint_eq(conf.db_port, 65535);
 }

@@ -167,6 +167,31 @@ START_TEST(json_types)
 }
 END_TEST
 
+/* A PATCH body: a merge patch (RFC 7396) or plain JSON, never a JSON Patch. */
+START_TEST(merge_patch_types)
+{
+	static const char *const ok[] = {
+		"application/merge-patch+json",
+		"application/merge-patch+json; charset=utf-8",
+		"Application/Merge-Patch+JSON",
+		"application/json",
+		"application/json; charset=UTF-8",
+	};
+	static const char *const bad[] = {
+		"", "application/json-patch+json", "application/merge-patch",
+		"application/merge-patch+json; charset=latin1", "application/merge-patch+jsonx",
+		"text/plain",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		ck_assert_msg(ts_http_is_merge_patch_type(ok[i]), "refused: %s", ok[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!ts_http_is_merge_patch_type(bad[i]), "accepted: %s", bad[i]);
+	ck_assert(!ts_http_is_merge_patch_type(NULL));
+	ck_assert(!ts_http_is_json_type("application/merge-patch+json"));
+}
+END_TEST
+
 /* ---- error responses -------------------------------------------------- */
 
 static cJSON *error_response(int http_status, enum ts_err status, const char *code,
@@ -200,7 +225,7 @@ START_TEST(error_statuses)
 		int http;
 	} map[] = {
 		{ TS_ERR_INVALID, 400 }, { TS_ERR_NOT_FOUND, 404 }, { TS_ERR_CONFLICT, 409 },
-		{ TS_ERR_TOO_LARGE, 413 },
+		{ TS_ERR_TOO_LARGE, 413 }, { TS_ERR_PRECONDITION, 412 },
 	};
 	struct ts_http_response resp;
 	cJSON *body;
@@ -429,6 +454,7 @@ START_TEST(reasons)
 	ck_assert_str_eq(ts_http_reason(404), "Not Found");
 	ck_assert_str_eq(ts_http_reason(405), "Method Not Allowed");
 	ck_assert_str_eq(ts_http_reason(409), "Conflict");
+	ck_assert_str_eq(ts_http_reason(412), "Precondition Failed");
 	ck_assert_str_eq(ts_http_reason(415), "Unsupported Media Type");
 	ck_assert_str_eq(ts_http_reason(503), "Service Unavailable");
 }
@@ -449,6 +475,7 @@ static Suite *http_suite(void)
 
 	tc = tcase_create("content_type");
 	tcase_add_test(tc, json_types);
+	tcase_add_test(tc, merge_patch_types);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

@@ -141,6 +141,45 @@ START_TEST(members_refused)
 }
 END_TEST
 
+/* The next element is `want`, as written. */
+static void next_element_is(struct ts_json_strict_elements *it, const char *want)
+{
+	const char *v;
+	size_t n;
+
+	ck_assert(ts_json_strict_elements_next(it, &v, &n));
+	ck_assert_uint_eq(n, strlen(want));
+	ck_assert(memcmp(v, want, n) == 0);
+}
+
+START_TEST(elements_in_order)
+{
+	const char *text = " [ {\"a\": [1, \"]\"]} ,2.50,\"s\" ,[ ], null ] ";
+	struct ts_json_strict_elements it;
+	const char *v;
+	size_t n;
+
+	ck_assert(ts_json_strict_elements_init(&it, text, strlen(text)));
+	next_element_is(&it, "{\"a\": [1, \"]\"]}");
+	next_element_is(&it, "2.50");
+	next_element_is(&it, "\"s\"");
+	next_element_is(&it, "[ ]");
+	next_element_is(&it, "null");
+	ck_assert(!ts_json_strict_elements_next(&it, &v, &n));
+
+	ck_assert(ts_json_strict_elements_init(&it, "[]", 2));
+	ck_assert(!ts_json_strict_elements_next(&it, &v, &n));
+	ck_assert(!ts_json_strict_elements_init(&it, "{}", 2));
+	ck_assert(!ts_json_strict_elements_init(&it, "", 0));
+	/* Malformed text ends the walk. */
+	ck_assert(ts_json_strict_elements_init(&it, "[1 2]", 5));
+	next_element_is(&it, "1");
+	ck_assert(!ts_json_strict_elements_next(&it, &v, &n));
+	ck_assert(ts_json_strict_elements_init(&it, "[-]", 3));
+	ck_assert(!ts_json_strict_elements_next(&it, &v, &n));
+}
+END_TEST
+
 static bool has_nul(const char *lit)
 {
 	return ts_json_strict_string_has_nul(lit, strlen(lit));
@@ -174,6 +213,7 @@ static Suite *json_strict_suite(void)
 	tc = tcase_create("members");
 	tcase_add_test(tc, members_in_order);
 	tcase_add_test(tc, members_refused);
+	tcase_add_test(tc, elements_in_order);
 	tcase_add_test(tc, string_nul);
 	suite_add_tcase(s, tc);
 	return s;

@@ -126,6 +126,36 @@ START_TEST(check_host_at_creation)
 }
 END_TEST
 
+/* metrics_allow: a list of client addresses, matched on REMOTE_ADDR text. */
+START_TEST(client_address_lists)
+{
+	struct ts_netguard g;
+	struct ts_error err;
+
+	ck_assert_int_eq(ts_netguard_parse_cidrs(&g, "127.0.0.0/8, ::1 10.1.0.0/16", "metrics_allow",
+						 &err), TS_OK);
+	ck_assert(ts_netguard_addr_listed(&g, "127.0.0.1"));
+	ck_assert(ts_netguard_addr_listed(&g, "127.9.9.9"));
+	ck_assert(ts_netguard_addr_listed(&g, "::1"));
+	ck_assert(ts_netguard_addr_listed(&g, "::ffff:127.0.0.1"));
+	ck_assert(ts_netguard_addr_listed(&g, "10.1.200.3"));
+	ck_assert(!ts_netguard_addr_listed(&g, "10.2.0.1"));
+	ck_assert(!ts_netguard_addr_listed(&g, "::2"));
+	ck_assert(!ts_netguard_addr_listed(&g, "localhost"));
+	ck_assert(!ts_netguard_addr_listed(&g, ""));
+	ck_assert(!ts_netguard_addr_listed(&g, NULL));
+	ck_assert_int_eq(ts_netguard_parse_cidrs(&g, "", "metrics_allow", &err), TS_OK);
+	ck_assert(!ts_netguard_addr_listed(&g, "127.0.0.1"));
+	/* Host names mean nothing for a client address: an error naming the key. */
+	ck_assert_int_eq(ts_netguard_parse_cidrs(&g, "127.0.0.1, prometheus.example",
+						 "metrics_allow", &err), TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "metrics_allow");
+	ck_assert_ptr_nonnull(strstr(err.message, "prometheus.example"));
+	ck_assert_int_eq(ts_netguard_parse_cidrs(&g, "10.0.0.0/33", "metrics_allow", &err),
+			 TS_ERR_INVALID);
+}
+END_TEST
+
 static Suite *netguard_suite(void)
 {
 	Suite *s = suite_create("netguard");
@@ -136,6 +166,7 @@ static Suite *netguard_suite(void)
 	tcase_add_test(tc, allow_list);
 	tcase_add_test(tc, bad_allow_list);
 	tcase_add_test(tc, check_host_at_creation);
+	tcase_add_test(tc, client_address_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }

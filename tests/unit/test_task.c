@@ -19,6 +19,7 @@ START_TEST(status_names)
 		{ TS_STATUS_RUNNING, "running" },
 		{ TS_STATUS_COMPLETED, "completed" },
 		{ TS_STATUS_FAILED, "failed" },
+		{ TS_STATUS_PAUSED, "paused" },
 	};
 	enum ts_task_status got;
 

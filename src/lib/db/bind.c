@@ -161,6 +161,7 @@ enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_
 	db_bind_out_time(&b[11], &r->created_at, &r->is_null[11]);
 	db_bind_out_time(&b[12], &r->updated_at, &r->is_null[12]);
 	bind_schedule_columns(r);
+	db_bind_out_str(&b[20], NULL, 0, &r->len[20], &r->is_null[20], &r->error[20]);
 	if (mysql_stmt_bind_result(stmt, b))
 		return db_fail(db, stmt, "bind result", err);
 	return TS_OK;
@@ -170,12 +171,17 @@ enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_
 static enum ts_err fetch_long_text(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *r,
 				   unsigned col, char **out, struct ts_error *err)
 {
-	MYSQL_BIND b;
-	unsigned long len = r->len[col];
-
 	*out = NULL;
 	if (r->is_null[col])
 		return TS_OK;
+	return db_fetch_text(db, stmt, col, r->len[col], out, err);
+}
+
+enum ts_err db_fetch_text(struct ts_db *db, MYSQL_STMT *stmt, unsigned col, unsigned long len,
+			  char **out, struct ts_error *err)
+{
+	MYSQL_BIND b;
+
 	*out = malloc(len + 1);
 	if (!*out)
 		return db_no_memory(err);
@@ -206,8 +212,8 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
 	}
 	if (f == 1)
 		return db_fail(db, stmt, "fetch", err);
-	/* MYSQL_DATA_TRUNCATED is expected: payload and error_message are
-	 * bound with no buffer and read below. */
+	/* MYSQL_DATA_TRUNCATED is expected: payload, error_message and
+	 * on_failure are bound with no buffer and read below. */
 	snprintf(task->id, sizeof(task->id), "%s", r->id);
 	if (!ts_action_parse(r->action, &task->action) ||
 	    !ts_task_status_parse(r->status, &task->status))
@@ -228,6 +234,8 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
 	rc = fetch_long_text(db, stmt, r, 2, &task->payload_json, err);
 	if (rc == TS_OK)
 		rc = fetch_long_text(db, stmt, r, 8, &task->error_message, err);
+	if (rc == TS_OK)
+		rc = fetch_long_text(db, stmt, r, 20, &task->on_failure_json, err);
 	return rc;
 }
 
@@ -284,4 +292,21 @@ enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql
 	if (rc == TS_OK)
 		rc = db_task_rows_fetch_all(db, stmt, &row, limit, tasks, count, err);
 	return rc;
+}
+
+/* Binds the schedule's columns of `t` (cron ... anchor_time) to `b`. */
+void db_bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct db_schedule_binds *x)
+{
+	db_bind_str_or_null(&b[0], t->cron[0] ? t->cron : NULL, &x->len[0], &x->null_cron);
+	db_bind_str(&b[1], t->timezone[0] ? t->timezone : "UTC", &x->len[1]);
+	db_bind_time(&b[2], &x->ends_at, t->ends_at);
+	x->null_ends_at = !t->has_ends_at;
+	b[2].is_null = &x->null_ends_at;
+	db_bind_str(&b[3], ts_dst_gap_name(t->dst_gap), &x->len[3]);
+	db_bind_str(&b[4], ts_dst_repeat_name(t->dst_repeat), &x->len[4]);
+	db_bind_str(&b[5], ts_catch_up_name(t->catch_up), &x->len[5]);
+	x->anchor_time = t->anchor_time;
+	db_bind_llong(&b[6], &x->anchor_time);
+	x->null_anchor_time = !t->has_anchor_time;
+	b[6].is_null = &x->null_anchor_time;
 }

@@ -287,6 +287,26 @@ enum ts_err db_stmt_sized(struct ts_db *db, enum db_sized_id id, unsigned n,
 	return rc;
 }
 
+char *db_sql_values(const char *head, const char *row, unsigned n)
+{
+	size_t head_len = strlen(head), row_len = strlen(row);
+	char *sql = malloc(head_len + n * (row_len + 1) + 1);
+	char *p = sql;
+
+	if (!sql)
+		return NULL;
+	memcpy(p, head, head_len);
+	p += head_len;
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		memcpy(p, row, row_len);
+		p += row_len;
+	}
+	*p = '\0';
+	return sql;
+}
+
 enum ts_err db_stmt_in_list(struct ts_db *db, enum db_stmt_id id, const char *head,
 			    MYSQL_STMT **stmt, struct ts_error *err)
 {

@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "cursor.h"
 #include "errors.h"
+#include "metrics.h"
 #include "task.h"
 
 /* One connection and its prepared statements. Not thread-safe: one per
@@ -39,6 +40,17 @@ enum ts_err ts_db_ping(struct ts_db *db, struct ts_error *err);
 enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_task *task,
 			      const char *idem_key, const char *body, size_t body_len,
 			      bool *replayed, struct ts_error *err);
+
+/* Stores the `count` new tasks of `tenant` (filled by the caller as for
+ * ts_db_task_insert, which sets the same fields here) all or none, in one
+ * transaction of multi-row inserts. With `idem_key` (may be NULL) the
+ * whole batch is idempotent: when the key was already used with the same
+ * `body`, each of `tasks` is replaced by the task stored then, in the same
+ * order, and *replayed is set; a key used with another body, or whose
+ * tasks have since been deleted, fails with TS_ERR_CONFLICT. */
+enum ts_err ts_db_task_insert_batch(struct ts_db *db, const char *tenant, struct ts_task *tasks,
+				    size_t count, const char *idem_key, const char *body,
+				    size_t body_len, bool *replayed, struct ts_error *err);
 
 /* Reads one of `tenant`'s tasks by id into `task` (initialized by the
  * caller; clean it up afterwards either way). TS_ERR_NOT_FOUND when there
@@ -81,6 +93,31 @@ enum ts_err ts_db_runs_list(struct ts_db *db, const char *tenant, const char *id
 enum ts_err ts_db_task_retry(struct ts_db *db, const char *tenant, const char *id,
 			     struct ts_task *task, struct ts_error *err);
 
+/* A change to one task, decided while its row is locked: `task` holds the
+ * task as stored; the function changes it in place and sets *changed when
+ * there is something to write, or fails (nothing is written then). It may
+ * run more than once (see ts_db_task_change), on a fresh read each time,
+ * so it changes nothing outside `task` and *changed. */
+typedef enum ts_err ts_db_change_fn(struct ts_task *task, bool *changed, void *ctx,
+				    struct ts_error *err);
+
+/* Changes task `id` of `tenant` in one transaction: locks its row (SELECT
+ * ... FOR UPDATE, so no claim slips in), lets `change` decide, and when it
+ * changed something writes payload, run_at, status, recurrence,
+ * anchor_day and max_attempts, moves updated_at on (strictly) and due_at
+ * to run_at when run_at moved. `task` (initialized by the caller; clean it
+ * up either way) receives the task as it then is. TS_ERR_NOT_FOUND when
+ * unknown; otherwise the change's own failure, with nothing written. */
+enum ts_err ts_db_task_change(struct ts_db *db, const char *tenant, const char *id,
+			      ts_db_change_fn *change, void *ctx, struct ts_task *task,
+			      struct ts_error *err);
+
+/* Redrives up to `limit` of `tenant`'s failed tasks whose run_at is before
+ * `before`, oldest first, as ts_db_task_retry does one; *retried counts
+ * them. One statement: all or none of the batch changes. */
+enum ts_err ts_db_task_retry_failed(struct ts_db *db, const char *tenant, ts_time_us before,
+				    unsigned limit, size_t *retried, struct ts_error *err);
+
 /* --- the executor's side --- */
 
 /* Claims up to `limit` tasks that are due (status scheduled, due_at <=
@@ -108,6 +145,8 @@ struct ts_task_result {
 	const char *excerpt;            /* response excerpt; NULL when none */
 	ts_time_us started_at, finished_at;
 	ts_time_us retry_at;            /* for TS_RUN_RETRY: when to try again */
+	bool sent;                      /* a webhook request went out: started_at to
+					 * finished_at is its duration (metrics) */
 };
 
 /* Records attempts and moves their tasks on, in one transaction: a run row
@@ -133,10 +172,91 @@ enum ts_err ts_db_renew_leases(struct ts_db *db, const char *executor_id,
 
 /* Finds up to `limit` running tasks whose lease expired (their executor
  * died) and treats each as a lost attempt: retried now while attempts
- * remain, failed otherwise. Also forgets idempotency keys older than a day.
- * *reaped counts the tasks handled. */
+ * remain, failed otherwise. *reaped counts the tasks handled. */
 enum ts_err ts_db_reap_expired(struct ts_db *db, unsigned limit, size_t *reaped,
 			       struct ts_error *err);
+
+/* --- failure notices (on_failure) --- */
+
+/* A notice to send: queued when its task failed (ts_db_finish), claimed by
+ * one executor at a time. */
+struct ts_notice {
+	unsigned long long id;
+	char task_id[TS_ID_TEXT_MAX];
+	int attempt;             /* the attempt that failed the task */
+	int tries;               /* this one included */
+	char *target_json;       /* owned; the task's on_failure */
+	char *body;              /* owned; the JSON to POST */
+};
+
+/* Frees `count` notices of the heap array `notices` and the array; NULL is
+ * allowed. */
+void ts_notice_array_free(struct ts_notice *notices, size_t count);
+
+/* Claims up to `limit` due notices for `owner` for `lease_seconds` (an
+ * executor that dies leaves them due again then). *notices is a heap array
+ * (ts_notice_array_free). */
+enum ts_err ts_db_notices_claim(struct ts_db *db, const char *owner, unsigned limit,
+				unsigned lease_seconds, struct ts_notice **notices,
+				size_t *count, struct ts_error *err);
+
+/* The notice was delivered: it is forgotten. */
+enum ts_err ts_db_notice_delivered(struct ts_db *db, const char *owner,
+				   const struct ts_notice *notice, struct ts_error *err);
+
+/* The notice is to be tried again in `delay_ms`. */
+enum ts_err ts_db_notice_again(struct ts_db *db, const char *owner,
+			       const struct ts_notice *notice, int64_t delay_ms,
+			       struct ts_error *err);
+
+/* Why a notice could not be delivered, for its task's runs. */
+struct ts_notice_failure {
+	int http_status;          /* 0 without an answer */
+	const char *error;
+	ts_time_us started_at, finished_at;
+};
+
+/* The notice is given up: forgotten, and recorded on its task's runs as a
+ * failed run of the attempt that failed the task, with `failure->error`. */
+enum ts_err ts_db_notice_give_up(struct ts_db *db, const char *owner,
+				 const struct ts_notice *notice,
+				 const struct ts_notice_failure *failure, struct ts_error *err);
+
+/* --- metrics (GET /metrics) --- */
+
+/* Notes that an executor starts a run now (the server's clock), for
+ * tasksched_executor_last_run_timestamp_seconds. */
+enum ts_err ts_db_metrics_mark_run(struct ts_db *db, struct ts_error *err);
+
+/* Reads everything a scrape reports into `s` (caller-owned): counts by
+ * status, the due backlog and its oldest wait, the counters, the last run.
+ * A bounded number of indexed queries, whatever the size of tasks. */
+enum ts_err ts_db_metrics_read(struct ts_db *db, struct ts_metrics_snapshot *s,
+			       struct ts_error *err);
+
+/* --- retention (prune.c) --- */
+
+/* What pruning removed, or would remove. */
+struct ts_prune_counts {
+	unsigned long long tasks, runs, keys;
+};
+
+/* One bounded step of retention, each part its own short transaction:
+ * up to `limit` tasks of any tenant that are completed or failed and
+ * finished more than `days` days ago (run_at and updated_at both before
+ * then; none when `days` is 0) with all their runs, then up to `limit`
+ * Idempotency-Keys older than a day (a retry later than that creates a
+ * new task). What went is added to *counts; *more tells whether either
+ * part found as many as `limit`, i.e. whether more is due now. Scheduled,
+ * running and paused tasks are never touched, so neither is the pending
+ * occurrence of a series; rows another transaction holds are skipped. */
+enum ts_err ts_db_prune_step(struct ts_db *db, unsigned days, unsigned limit,
+			     struct ts_prune_counts *counts, bool *more, struct ts_error *err);
+
+/* Counts what pruning with `days` (0: no tasks) would delete now, without
+ * deleting anything. */
+enum ts_err ts_db_prune_count(struct ts_db *db, unsigned days, struct ts_prune_counts *counts,
+			      struct ts_error *err);
 
 /* --- API keys --- */
 

@@ -40,12 +40,34 @@ enum db_stmt_id {
 	STMT_KEY_LIST,
 	STMT_KEY_REVOKE,
 	STMT_RENEW,
+	STMT_IDEM_BATCH_SET,
+	STMT_IDEM_BATCH_GET,
+	STMT_BATCH_GET_IN,
+	STMT_PRUNE_SELECT,
+	STMT_PRUNE_RUNS_IN,
+	STMT_PRUNE_TASKS_IN,
+	STMT_PRUNE_COUNT,
+	STMT_CHANGE_LOCK,
+	STMT_CHANGE_UPDATE,
+	STMT_METRICS_ADD,
+	STMT_METRICS_MARK_RUN,
+	STMT_METRICS_READ_STATUS,
+	STMT_METRICS_READ_COUNTERS,
+	STMT_METRICS_READ_DUE,
+	STMT_TASK_RETRY_FAILED,
+	STMT_FINISH_NOTICES,
+	STMT_NOTICE_CLAIM,
+	STMT_NOTICE_LEASE,
+	STMT_NOTICE_DELETE,
+	STMT_NOTICE_AGAIN,
+	STMT_NOTICE_RUN,
 	STMT_COUNT_
 };
 
 /* Statements prepared once per row count (multi-row VALUES lists). */
 enum db_sized_id {
 	SIZED_RUNS_INSERT,
+	SIZED_TASKS_INSERT,
 	SIZED_COUNT_
 };
 #define DB_SIZED_MAX 64
@@ -143,6 +165,17 @@ void db_bind_int(MYSQL_BIND *b, int *v);
 void db_bind_uint(MYSQL_BIND *b, unsigned *v);
 void db_bind_llong(MYSQL_BIND *b, long long *v);
 void db_bind_time(MYSQL_BIND *b, MYSQL_TIME *mt, ts_time_us t);
+/* The storage behind the binds of a task's schedule columns. */
+struct db_schedule_binds {
+	unsigned long len[7];
+	my_bool null_cron, null_ends_at, null_anchor_time;
+	MYSQL_TIME ends_at;
+	long long anchor_time;
+};
+/* Binds the schedule's seven columns of `t` (cron, timezone, ends_at,
+ * dst_gap, dst_repeat, catch_up, anchor_time) to b[0..6]; `x` holds what
+ * they point to. */
+void db_bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct db_schedule_binds *x);
 /* A JSON document as a BLOB parameter (JSON_TABLE's input). */
 void db_bind_json(MYSQL_BIND *b, const char *json, unsigned long *len);
 /* Result side: a fixed buffer of `size` bytes. */
@@ -183,8 +216,8 @@ enum ts_err db_stmt_exec(struct ts_db *db, enum db_stmt_id id, const char *sql,
 #define DB_TASK_COLUMNS \
 	"id, action, payload, run_at, status, recurrence, anchor_day, " \
 	"parent_task_id, error_message, attempts, max_attempts, created_at, updated_at, " \
-	"cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time"
-#define DB_TASK_NCOLS 20
+	"cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time, on_failure"
+#define DB_TASK_NCOLS 21
 
 struct db_task_row {
 	MYSQL_BIND bind[DB_TASK_NCOLS];
@@ -213,15 +246,81 @@ enum ts_err db_task_select(struct ts_db *db, enum db_stmt_id id, const char *sql
 			   unsigned limit, struct ts_task **tasks, size_t *count,
 			   const char *what, struct ts_error *err);
 
+/* Reads task `id` of `tenant` with the statement `sid` ("SELECT "
+ * DB_TASK_COLUMNS ... WHERE id = ? AND tenant = ?", perhaps FOR UPDATE)
+ * into `task` (initialized by the caller). TS_ERR_NOT_FOUND when there is
+ * no such task. */
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err);
+
 /* Binds `row` as the result of `stmt`. */
 enum ts_err db_task_row_bind(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
 			     struct ts_error *err);
+
+/* Reads column `col` of the row just fetched from `stmt`, bound with no
+ * buffer and `len` bytes long, into a new string in *out (the caller
+ * frees it; NULL on failure). */
+enum ts_err db_fetch_text(struct ts_db *db, MYSQL_STMT *stmt, unsigned col, unsigned long len,
+			  char **out, struct ts_error *err);
 
 /* Fetches the next row into `task` (initialized by the caller). Returns
  * TS_OK with *done = false for a row, *done = true at the end. The long
  * text columns (payload, error_message) are read at their full length. */
 enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task_row *row,
 			      struct ts_task *task, bool *done, struct ts_error *err);
+
+/* --- creating tasks (tasks.c), shared with batch creation (batch.c) --- */
+
+/* A new task row: "INSERT INTO tasks (" DB_TASK_INSERT_COLUMNS ") VALUES "
+ * and DB_TASK_INSERT_ROW once per row, DB_TASK_INSERT_PARAMS binds each. */
+#define DB_TASK_INSERT_COLUMNS \
+	"id, tenant, action, payload, run_at, due_at, status, recurrence," \
+	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at," \
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time, on_failure"
+#define DB_TASK_INSERT_ROW \
+	"(?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define DB_TASK_INSERT_PARAMS 19
+
+/* Storage behind the binds of one new row. */
+struct db_task_insert_binds {
+	unsigned long len[DB_TASK_INSERT_PARAMS];
+	struct db_schedule_binds sched;
+	my_bool null_recur, null_anchor, null_on_failure;
+	int anchor, max_attempts;
+	MYSQL_TIME run_at, due_at, created, updated;
+};
+
+/* Fills the DB_TASK_INSERT_PARAMS binds at `b` for task `t` of `tenant`;
+ * `x`, `t` and `tenant` must outlive the execute. */
+void db_task_bind_insert(MYSQL_BIND *b, struct db_task_insert_binds *x, const char *tenant,
+			 const struct ts_task *t);
+
+/* Turns the failure `rc` of a task insert into the status to return: the
+ * payload column's JSON_VALID check is bad input (400), not a fault. */
+enum ts_err db_task_insert_failed(struct ts_db *db, enum ts_err rc, struct ts_error *err);
+
+/* Gives a task about to be created its id, status, attempts and times. */
+void db_task_stamp_new(struct ts_task *task, ts_time_us now);
+
+/* Claims Idempotency-Key `key` of `tenant` for the request `body`, naming
+ * `task_id`, within the open transaction. Sets *taken when the key was
+ * already in use (the transaction must then be rolled back). */
+enum ts_err db_idem_claim(struct ts_db *db, const char *tenant, const char *key,
+			  const char *body, size_t body_len, const char *task_id,
+			  ts_time_us now, bool *taken, struct ts_error *err);
+
+/* For a request whose key db_idem_claim found taken: the id of the task
+ * the key's first request created, in `task_id`. TS_ERR_CONFLICT when
+ * that request is still in progress ("idempotency_key_in_use") or had
+ * another body ("idempotency_key_mismatch"). */
+enum ts_err db_idem_replay(struct ts_db *db, const char *tenant, const char *key,
+			   const char *body, size_t body_len, char task_id[TS_ID_TEXT_MAX],
+			   struct ts_error *err);
+
+/* "<head>(row),(row),..." with `n` rows: a multi-row VALUES statement for
+ * db_stmt_sized(). Heap; NULL on no memory. */
+char *db_sql_values(const char *head, const char *row, unsigned n);
 
 /* --- recording outcomes (finish.c), shared with the reaper (reap.c) --- */
 
@@ -242,6 +341,7 @@ struct db_finish_batch {
 	char *runs;                     /* JSON run rows (reaper only) */
 	char *updates;                  /* JSON of the other status changes, or NULL */
 	char *children;                 /* JSON of next occurrences, or NULL */
+	char *notices;                  /* JSON of failure notices to queue, or NULL */
 };
 
 /* Decides (ts_finish_plan_decide) what each of the `count` results does,
@@ -252,6 +352,12 @@ enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result
 				  size_t count, ts_time_us now, struct db_finish_batch *b,
 				  struct ts_error *err);
 void db_finish_batch_cleanup(struct db_finish_batch *b);
+
+/* Adds what the attempts of `b` count (metrics.h: outcomes, fire
+ * lateness, webhook durations) to the counters, inside the caller's
+ * transaction, so a count exists exactly when its run row does. */
+enum ts_err db_metrics_count(struct ts_db *db, const struct db_finish_batch *b,
+			     struct ts_error *err);
 
 /* Writes `b` inside the caller's transaction; *applied counts the tasks
  * changed. */

@@ -71,15 +71,29 @@ static const char sql_finish_children[] =
 	"INSERT IGNORE INTO tasks (id, tenant, action, payload, run_at, due_at, status,"
 	" recurrence, anchor_day, parent_task_id, attempts, max_attempts,"
 	" created_at, updated_at,"
-	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time)"
+	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time, on_failure)"
 	" SELECT j.child, p.tenant, p.action, p.payload, j.run_at, j.run_at, 'scheduled',"
 	" p.recurrence, p.anchor_day, p.id, 0, p.max_attempts, NOW(6), NOW(6),"
-	" p.cron, p.timezone, p.ends_at, p.dst_gap, p.dst_repeat, p.catch_up, p.anchor_time"
+	" p.cron, p.timezone, p.ends_at, p.dst_gap, p.dst_repeat, p.catch_up, p.anchor_time,"
+	" p.on_failure"
 	" FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	"  parent CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.parent',"
 	"  child CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.child',"
 	"  run_at DATETIME(6) PATH '$.run_at')) j"
 	" JOIN tasks p ON p.id = j.parent AND p.status IN ('completed', 'failed')";
+
+/* A failure notice for each task the batch failed that has on_failure,
+ * queued only where the failure was applied (the join sees the row failed
+ * at that attempt), once per failure whoever repeats it. */
+static const char sql_finish_notices[] =
+	"INSERT IGNORE INTO task_notices (task_id, attempt, target, body, due_at, created_at)"
+	" SELECT t.id, j.attempt, t.on_failure, j.body, NOW(6), NOW(6)"
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	"  id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.id',"
+	"  attempt INT PATH '$.attempt',"
+	"  body LONGTEXT PATH '$.body')) j"
+	" JOIN tasks t ON t.id = j.id AND t.status = 'failed' AND t.attempts = j.attempt"
+	" AND t.on_failure IS NOT NULL";
 
 static bool add_time(struct ts_json_rows *rows, const char *key, ts_time_us t)
 {
@@ -159,6 +173,38 @@ static bool add_child_row(struct ts_json_rows *rows, const struct ts_task *t,
 	       add_time(rows, "run_at", d->next_run_at);
 }
 
+/* The notice of a task this result fails: the task as it ends and the
+ * attempt that ended it (for a lost attempt, found when it was reaped). */
+static bool add_notice_row(struct ts_json_rows *rows, const struct ts_task_result *r,
+			   const char *owner, const struct ts_finish_decision *d, ts_time_us now)
+{
+	struct ts_task t = *r->task;   /* a shallow copy, read only */
+	struct ts_run run;
+	char excerpt[TS_RUN_EXCERPT_MAX + 1];
+	bool ok;
+
+	t.status = TS_STATUS_FAILED;
+	t.error_message = d->has_error ? (char *)d->error : NULL;
+	t.updated_at = now;
+	memset(&run, 0, sizeof(run));
+	run.attempt = t.attempts;
+	snprintf(run.executor_id, sizeof(run.executor_id), "%s", owner ? owner : "");
+	run.started_at = r->started_at ? r->started_at : r->finished_at;
+	run.finished_at = r->finished_at;
+	run.outcome = d->recorded;
+	run.http_status = r->http_status;
+	snprintf(run.error, sizeof(run.error), "%s", r->error ? r->error : "");
+	if (r->excerpt) {
+		bounded_excerpt(r->excerpt, excerpt);
+		run.excerpt = excerpt;
+	}
+	char *body = ts_json_failure_notice(&t, &run);
+	ok = body && ts_json_rows_add(rows) && ts_json_rows_str(rows, "id", t.id) &&
+	     ts_json_rows_int(rows, "attempt", t.attempts) && ts_json_rows_str(rows, "body", body);
+	free(body);
+	return ok;
+}
+
 /* Prints `rows` into *out when it has any row; leaves *out NULL otherwise. */
 static bool print_rows(struct ts_json_rows *rows, size_t n, char **out)
 {
@@ -177,6 +223,7 @@ void db_finish_batch_cleanup(struct db_finish_batch *b)
 	free(b->runs);
 	free(b->updates);
 	free(b->children);
+	free(b->notices);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -204,14 +251,15 @@ enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result
 	struct ts_json_rows *runs = ts_json_rows_new();
 	struct ts_json_rows *updates = ts_json_rows_new();
 	struct ts_json_rows *children = ts_json_rows_new();
-	size_t nruns = 0, nupdates = 0, nchildren = 0;
+	struct ts_json_rows *notices = ts_json_rows_new();
+	size_t nruns = 0, nupdates = 0, nchildren = 0, nnotices = 0;
 	enum ts_err rc = TS_OK;
 
 	*b = (struct db_finish_batch){ .results = results, .count = count, .owner = owner };
 	b->decisions = calloc(count, sizeof(*b->decisions));
 	b->completed = calloc(count, sizeof(*b->completed));
 	b->completed_attempt = calloc(count, sizeof(*b->completed_attempt));
-	if (!runs || !updates || !children || !b->decisions || !b->completed ||
+	if (!runs || !updates || !children || !notices || !b->decisions || !b->completed ||
 	    !b->completed_attempt)
 		goto nomem;
 	for (size_t i = 0; i < count; i++) {
@@ -241,9 +289,15 @@ enum ts_err db_finish_batch_build(const char *owner, const struct ts_task_result
 				goto nomem;
 			nchildren++;
 		}
+		if (d->status == TS_STATUS_FAILED && r->task->on_failure_json) {
+			if (!add_notice_row(notices, r, owner, d, now))
+				goto nomem;
+			nnotices++;
+		}
 	}
 	if (print_rows(runs, nruns, &b->runs) && print_rows(updates, nupdates, &b->updates) &&
-	    print_rows(children, nchildren, &b->children))
+	    print_rows(children, nchildren, &b->children) &&
+	    print_rows(notices, nnotices, &b->notices))
 		goto out;
 nomem:
 	db_finish_batch_cleanup(b);
@@ -252,6 +306,7 @@ out:
 	ts_json_rows_free(runs);
 	ts_json_rows_free(updates);
 	ts_json_rows_free(children);
+	ts_json_rows_free(notices);
 	return rc;
 }
 
@@ -262,15 +317,8 @@ static char *runs_insert_sql(unsigned n)
 	static const char head[] =
 		"INSERT INTO task_runs (task_id, attempt, executor_id, started_at,"
 		" finished_at, outcome, http_status, error, response_excerpt) VALUES ";
-	static const char row[] = "(?,?,?,?,?,?,?,?,?)";
-	char *sql = malloc(sizeof(head) + n * sizeof(row) + 1);
 
-	if (!sql)
-		return NULL;
-	char *p = sql + sprintf(sql, "%s", head);
-	for (unsigned i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? "," : "", row);
-	return sql;
+	return db_sql_values(head, "(?,?,?,?,?,?,?,?,?)", n);
 }
 
 /* Storage behind the binds of one row of the VALUES insert. */
@@ -412,6 +460,11 @@ enum ts_err db_finish_batch_apply(struct ts_db *db, const struct db_finish_batch
 	if (rc == TS_OK && b->children)
 		rc = exec_json(db, STMT_FINISH_CHILDREN, sql_finish_children, b->children, NULL,
 			       "schedule next occurrences", err);
+	if (rc == TS_OK && b->notices)
+		rc = exec_json(db, STMT_FINISH_NOTICES, sql_finish_notices, b->notices, NULL,
+			       "queue failure notices", err);
+	if (rc == TS_OK)
+		rc = db_metrics_count(db, b, err);
 	return rc;
 }
 

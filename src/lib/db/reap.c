@@ -1,6 +1,5 @@
 /* reap.c -- reaping expired leases: the running tasks of an executor that
- * died are recorded as lost attempts and scheduled again (or failed), and
- * old idempotency keys are forgotten on the way. */
+ * died are recorded as lost attempts and scheduled again (or failed). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -11,9 +10,6 @@ static const char sql_reap_select[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks"
 	" WHERE status = 'running' AND due_at < NOW(6)"
 	" ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED";
-
-static const char sql_idem_purge[] =
-	"DELETE FROM idempotency_keys WHERE created_at < NOW(6) - INTERVAL 1 DAY LIMIT 1000";
 
 /* The arguments of ts_db_reap_expired, for db_run_txn(). */
 struct reap_call {
@@ -61,9 +57,6 @@ static enum ts_err reap_expired(struct ts_db *db, void *ctx, struct ts_error *er
 	c->reaped = 0;
 	if (rc == TS_OK && count > 0)
 		rc = record_lost(db, tasks, count, err);
-	if (rc == TS_OK)
-		rc = db_stmt_exec(db, STMT_IDEM_PURGE, sql_idem_purge, NULL, NULL, "purge keys",
-				  err);
 	if (rc == TS_OK)
 		c->reaped = count;
 	ts_task_array_free(tasks, count);

@@ -10,10 +10,7 @@
 #include "id.h"
 
 static const char sql_task_insert[] =
-	"INSERT INTO tasks (id, tenant, action, payload, run_at, due_at, status, recurrence,"
-	" anchor_day, parent_task_id, attempts, max_attempts, created_at, updated_at,"
-	" cron, timezone, ends_at, dst_gap, dst_repeat, catch_up, anchor_time)"
-	" VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	"INSERT INTO tasks (" DB_TASK_INSERT_COLUMNS ") VALUES " DB_TASK_INSERT_ROW;
 
 static const char sql_task_get[] =
 	"SELECT " DB_TASK_COLUMNS " FROM tasks WHERE id = ? AND tenant = ?";
@@ -59,57 +56,32 @@ static enum ts_err exec_by_id(struct ts_db *db, enum db_stmt_id sid, const char 
 	return db_stmt_exec(db, sid, sql, b, affected, "execute", err);
 }
 
-/* The storage behind the binds of the schedule's columns. */
-struct schedule_binds {
-	unsigned long len[7];
-	my_bool null_cron, null_ends_at, null_anchor_time;
-	MYSQL_TIME ends_at;
-	long long anchor_time;
-};
-
-/* Binds the schedule's columns of `t` (cron ... anchor_time) to `b`. */
-static void bind_schedule(MYSQL_BIND *b, const struct ts_task *t, struct schedule_binds *x)
+void db_task_bind_insert(MYSQL_BIND *b, struct db_task_insert_binds *x, const char *tenant,
+			 const struct ts_task *t)
 {
-	db_bind_str_or_null(&b[0], t->cron[0] ? t->cron : NULL, &x->len[0], &x->null_cron);
-	db_bind_str(&b[1], t->timezone[0] ? t->timezone : "UTC", &x->len[1]);
-	db_bind_time(&b[2], &x->ends_at, t->ends_at);
-	x->null_ends_at = !t->has_ends_at;
-	b[2].is_null = &x->null_ends_at;
-	db_bind_str(&b[3], ts_dst_gap_name(t->dst_gap), &x->len[3]);
-	db_bind_str(&b[4], ts_dst_repeat_name(t->dst_repeat), &x->len[4]);
-	db_bind_str(&b[5], ts_catch_up_name(t->catch_up), &x->len[5]);
-	x->anchor_time = t->anchor_time;
-	db_bind_llong(&b[6], &x->anchor_time);
-	x->null_anchor_time = !t->has_anchor_time;
-	b[6].is_null = &x->null_anchor_time;
-}
+	unsigned long *len = x->len;
 
-static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
-				   const struct ts_task *t, struct ts_error *err)
-{
-	MYSQL_BIND b[18];
-	unsigned long len[11];
-	struct schedule_binds sched;
-	my_bool null_recur, null_anchor;
-	MYSQL_TIME run_at, due_at, created, updated;
-	int anchor = t->anchor_day, max_attempts = t->max_attempts;
-	enum ts_err rc;
-
+	x->anchor = t->anchor_day;
+	x->max_attempts = t->max_attempts;
 	db_bind_str(&b[0], t->id, &len[0]);
 	db_bind_str(&b[1], tenant, &len[1]);
 	db_bind_str(&b[2], ts_action_name(t->action), &len[2]);
 	db_bind_str(&b[3], t->payload_json, &len[3]);
-	db_bind_time(&b[4], &run_at, t->run_at);
-	db_bind_time(&b[5], &due_at, t->run_at);
-	db_bind_str_or_null(&b[6], ts_recurrence_name(t->recurrence), &len[6], &null_recur);
-	db_bind_int(&b[7], &anchor);
-	null_anchor = t->anchor_day == 0;
-	b[7].is_null = &null_anchor;
-	db_bind_int(&b[8], &max_attempts);
-	db_bind_time(&b[9], &created, t->created_at);
-	db_bind_time(&b[10], &updated, t->updated_at);
-	bind_schedule(&b[11], t, &sched);
-	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
+	db_bind_time(&b[4], &x->run_at, t->run_at);
+	db_bind_time(&b[5], &x->due_at, t->run_at);
+	db_bind_str_or_null(&b[6], ts_recurrence_name(t->recurrence), &len[6], &x->null_recur);
+	db_bind_int(&b[7], &x->anchor);
+	x->null_anchor = t->anchor_day == 0;
+	b[7].is_null = &x->null_anchor;
+	db_bind_int(&b[8], &x->max_attempts);
+	db_bind_time(&b[9], &x->created, t->created_at);
+	db_bind_time(&b[10], &x->updated, t->updated_at);
+	db_bind_schedule(&b[11], t, &x->sched);
+	db_bind_str_or_null(&b[18], t->on_failure_json, &len[18], &x->null_on_failure);
+}
+
+enum ts_err db_task_insert_failed(struct ts_db *db, enum ts_err rc, struct ts_error *err)
+{
 	/* The payload's JSON_VALID check: input the validation let through
 	 * must still be a 400, never a 500. */
 	if (rc == TS_ERR_DB && db->last_errno == ER_CONSTRAINT_FAILED)
@@ -118,11 +90,29 @@ static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
 	return rc;
 }
 
-/* Claims `key` for `task_id` within the open transaction. Sets *taken when
- * the key was already in use (the transaction must then be rolled back). */
-static enum ts_err claim_idem_key(struct ts_db *db, const char *tenant, const char *key,
-				  const char *body, size_t body_len, const char *task_id,
-				  ts_time_us now, bool *taken, struct ts_error *err)
+void db_task_stamp_new(struct ts_task *task, ts_time_us now)
+{
+	ts_id_new(task->id);
+	task->status = TS_STATUS_SCHEDULED;
+	task->attempts = 0;
+	task->created_at = task->updated_at = now;
+}
+
+static enum ts_err insert_task_row(struct ts_db *db, const char *tenant,
+				   const struct ts_task *t, struct ts_error *err)
+{
+	MYSQL_BIND b[DB_TASK_INSERT_PARAMS];
+	struct db_task_insert_binds x;
+	enum ts_err rc;
+
+	db_task_bind_insert(b, &x, tenant, t);
+	rc = db_stmt_exec(db, STMT_TASK_INSERT, sql_task_insert, b, NULL, "insert task", err);
+	return db_task_insert_failed(db, rc, err);
+}
+
+enum ts_err db_idem_claim(struct ts_db *db, const char *tenant, const char *key,
+			  const char *body, size_t body_len, const char *task_id,
+			  ts_time_us now, bool *taken, struct ts_error *err)
 {
 	MYSQL_BIND b[5];
 	unsigned long len[5];
@@ -147,8 +137,8 @@ static enum ts_err claim_idem_key(struct ts_db *db, const char *tenant, const ch
 	return rc;
 }
 
-/* Looks up the task an idempotency key was first used for and whether the
- * body was the same. */
+/* Looks up the task an idempotency key was first used for (*found) and
+ * whether that request had the same body (*same_body). */
 static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const char *key,
 				   const char *body, size_t body_len,
 				   char task_id[TS_ID_TEXT_MAX], bool *same_body, bool *found,
@@ -184,15 +174,39 @@ static enum ts_err lookup_idem_key(struct ts_db *db, const char *tenant, const c
 	return rc;
 }
 
-static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
-			    struct ts_task *task, struct ts_error *err)
+enum ts_err db_idem_replay(struct ts_db *db, const char *tenant, const char *key,
+			   const char *body, size_t body_len, char task_id[TS_ID_TEXT_MAX],
+			   struct ts_error *err)
+{
+	bool found, same;
+	enum ts_err rc = lookup_idem_key(db, tenant, key, body, body_len, task_id, &same,
+					 &found, err);
+
+	if (rc)
+		return rc;
+	if (!found)
+		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_in_use",
+				    "Idempotency-Key",
+				    "A request with this Idempotency-Key is still in "
+				    "progress; retry shortly");
+	if (!same)
+		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_mismatch",
+				    "Idempotency-Key",
+				    "This Idempotency-Key was already used with a "
+				    "different request body");
+	return TS_OK;
+}
+
+enum ts_err db_task_read(struct ts_db *db, enum db_stmt_id sid, const char *sql,
+			 const char *tenant, const char *id, struct ts_task *task,
+			 struct ts_error *err)
 {
 	MYSQL_BIND in[2];
 	unsigned long in_len[2];
 	struct db_task_row row;
 	bool done;
 	MYSQL_STMT *stmt;
-	enum ts_err rc = db_stmt(db, STMT_TASK_GET, sql_task_get, &stmt, err);
+	enum ts_err rc = db_stmt(db, sid, sql, &stmt, err);
 
 	if (rc)
 		return rc;
@@ -209,6 +223,12 @@ static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id
 	if (db->conn)
 		mysql_stmt_free_result(stmt);
 	return rc;
+}
+
+static enum ts_err get_task(struct ts_db *db, const char *tenant, const char *id,
+			    struct ts_task *task, struct ts_error *err)
+{
+	return db_task_read(db, STMT_TASK_GET, sql_task_get, tenant, id, task, err);
 }
 
 /* The arguments of the calls on one task, for db_run(). */
@@ -238,14 +258,14 @@ static enum ts_err insert_with_key(struct ts_db *db, const char *tenant,
 				   struct ts_task *task, const char *idem_key, const char *body,
 				   size_t body_len, bool *replayed, struct ts_error *err)
 {
-	bool taken = false, found, same;
+	bool taken = false;
 	char first_id[TS_ID_TEXT_MAX];
 	enum ts_err rc = db_exec(db, "START TRANSACTION", err);
 
 	if (rc)
 		return rc;
-	rc = claim_idem_key(db, tenant, idem_key, body, body_len, task->id, task->created_at,
-			    &taken, err);
+	rc = db_idem_claim(db, tenant, idem_key, body, body_len, task->id, task->created_at,
+			   &taken, err);
 	if (rc == TS_OK && !taken)
 		rc = insert_task_row(db, tenant, task, err);
 	if (rc == TS_OK && !taken)
@@ -256,19 +276,9 @@ static enum ts_err insert_with_key(struct ts_db *db, const char *tenant,
 
 	/* The key was used before (or by a concurrent request, whose insert
 	 * we waited for): answer with the task it created. */
-	rc = lookup_idem_key(db, tenant, idem_key, body, body_len, first_id, &same, &found, err);
+	rc = db_idem_replay(db, tenant, idem_key, body, body_len, first_id, err);
 	if (rc)
 		return rc;
-	if (!found)
-		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_in_use",
-				    "Idempotency-Key",
-				    "A request with this Idempotency-Key is still in "
-				    "progress; retry shortly");
-	if (!same)
-		return ts_error_set(err, TS_ERR_CONFLICT, "idempotency_key_mismatch",
-				    "Idempotency-Key",
-				    "This Idempotency-Key was already used with a "
-				    "different request body");
 	ts_task_cleanup(task);
 	rc = get_task(db, tenant, first_id, task, err);
 	if (rc == TS_ERR_NOT_FOUND)
@@ -310,10 +320,7 @@ enum ts_err ts_db_task_insert(struct ts_db *db, const char *tenant, struct ts_ta
 	};
 
 	*replayed = false;
-	ts_id_new(task->id);
-	task->status = TS_STATUS_SCHEDULED;
-	task->attempts = 0;
-	task->created_at = task->updated_at = ts_time_now();
+	db_task_stamp_new(task, ts_time_now());
 	return db_run(db, insert_unit, &c, err);
 }
 
