@@ -132,6 +132,7 @@ sc_node_start() {
 		--innodb-flush-log-at-trx-commit=2 --performance-schema=OFF \
 		--max-connections=200 --key-buffer-size=1M \
 		--binlog-format=ROW --innodb-autoinc-lock-mode=2 \
+		--log-bin-trust-function-creators=1 \
 		--wsrep-on=ON --wsrep-provider="$SC_PROVIDER" \
 		--wsrep-cluster-name=tasksched-scale --wsrep-cluster-address="$gcomm" \
 		--wsrep-node-address="$(sc_node_addr "$n")" --wsrep-node-name="node$n" \
