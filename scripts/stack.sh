@@ -118,9 +118,25 @@ ts_fill_template() {
 # ts_web_prepare DIR SNIPPET SOCK OUT -- DIR/htdocs made, and the packaged
 # SNIPPET copied to DIR/OUT with its socket path replaced by SOCK.
 ts_web_prepare() {
-	local dir=$1 snippet=$2 sock=$3 out=$4
+	local dir=$1 snippet=$2 sock=$3 out=$4 ui
 	mkdir -p "$dir/htdocs" || return 1
-	sed "s|/run/tasksched/api.sock|$sock|g" "$snippet" >"$dir/$out"
+	ui=$(ts_ui_dir "$snippet")
+	# Apache's workers (www-data) must read the dashboard's files: a source
+	# tree they cannot read gets a readable copy.
+	if [[ $(id -u) == 0 ]] && id www-data >/dev/null 2>&1 &&
+		! runuser -u www-data -- test -r "$ui/index.html" 2>/dev/null; then
+		rm -rf "$dir/ui" && cp -R "$ui" "$dir/ui" && chmod -R a+rX "$dir/ui" || return 1
+		ui=$dir/ui
+	fi
+	sed -e "s|/run/tasksched/api.sock|$sock|g" -e "s|/usr/share/tasksched/ui|$ui|g" \
+		"$snippet" >"$dir/$out"
+}
+
+# ts_ui_dir SNIPPET -- the dashboard's files beside the source tree that
+# holds SNIPPET (conf/*/tasksched.conf -> ui/), which the snippets' installed
+# path /usr/share/tasksched/ui is replaced with.
+ts_ui_dir() {
+	(cd "$(dirname "$1")/../../ui" 2>/dev/null && pwd) || echo /usr/share/tasksched/ui
 }
 
 # ts_web_check NAME LOG CMD... -- CMD tests NAME's configuration; its

@@ -7,7 +7,7 @@
 # needs, compiled here (not taken from the autotools build) with
 # -fsanitize=fuzzer-no-link,address,undefined so that libFuzzer sees their
 # coverage; the harness itself gets -fsanitize=fuzzer,address,undefined.
-# cJSON, libuuid and libcrypto come from pkg-config; no MariaDB, curl or
+# cJSON, libuuid, libcrypto and libical come from pkg-config; no MariaDB, curl or
 # FastCGI.
 #
 # The library files include "config.h" only for AC_USE_SYSTEM_EXTENSIONS
@@ -29,11 +29,11 @@ srcdir=$(cd "$fuzzdir/../.." && pwd)
 # name:library sources (relative to src/):pkg-config modules. When a
 # library file starts calling another module, add that file here.
 harness_table=(
-	"request:lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/validate.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson"
+	"request:lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/validate.c lib/validate_schedule.c lib/task_schedule.c lib/schedule.c lib/cron.c lib/tz.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson libical"
 	"rfc3339:lib/tstime.c:"
 	"cursor:lib/cursor.c lib/b64url.c lib/id.c lib/tstime.c lib/errors.c:uuid"
-	"merge_patch:lib/json_patch.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/tstime.c lib/task.c lib/errors.c:libcjson"
-	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto"
+	"merge_patch:lib/json_patch.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/schedule.c lib/cron.c lib/tz.c lib/tstime.c lib/task.c lib/errors.c:libcjson libical"
+	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/schedule.c lib/cron.c lib/tz.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto libical"
 )
 
 usage() {
@@ -75,7 +75,7 @@ pick_cc() {
 
 # Debian 12: clang-14 is the compiler; libclang-rt-14-dev holds libFuzzer and
 # the sanitizer runtimes.
-packages=(clang-14 libclang-rt-14-dev pkg-config libcjson-dev uuid-dev libssl-dev)
+packages=(clang-14 libclang-rt-14-dev pkg-config libcjson-dev uuid-dev libssl-dev libical-dev)
 missing=()
 if command -v dpkg-query >/dev/null; then
 	for p in "${packages[@]}"; do
