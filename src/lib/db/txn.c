@@ -5,6 +5,7 @@
 
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "db_internal.h"
@@ -56,7 +57,13 @@
  *
  * Connecting itself is not in the table: db_connect already tried each
  * host of db_host, and a Galera node that is not ready and Synced counts
- * as not answering. */
+ * as not answering.
+ *
+ * A unit that still loses to contention (deadlock or certification
+ * failure after its last repetition, a lock wait timeout) changed
+ * nothing and would succeed a moment later: db_run reports it as
+ * TS_ERR_UNAVAILABLE, which the API answers with 503 and Retry-After,
+ * never as a server error (is_contention). */
 static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 {
 	if (rc != TS_ERR_UNAVAILABLE && rc != TS_ERR_DB)
@@ -71,6 +78,26 @@ static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 	default:
 		return 0;
 	}
+}
+
+/* Whether the last failure was a transaction losing to another one. */
+static bool is_contention(const struct ts_db *db)
+{
+	return db->last_errno == ER_LOCK_DEADLOCK || db->last_errno == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/* Turns the database error in `err` of a unit that lost to contention
+ * `runs` times into TS_ERR_UNAVAILABLE, keeping its message for the log. */
+static enum ts_err report_busy(int runs, struct ts_error *err)
+{
+	char cause[sizeof(err->message)];
+
+	if (!err)
+		return TS_ERR_UNAVAILABLE;
+	snprintf(cause, sizeof(cause), "%s", err->message);
+	return ts_error_set(err, TS_ERR_UNAVAILABLE, "database_unavailable", NULL,
+			    "Database busy after %d attempt%s (%s)", runs, runs == 1 ? "" : "s",
+			    cause);
 }
 
 /* Before repetition `repeat` (1-based) of a deadlock victim: a full-jitter
@@ -93,8 +120,13 @@ enum ts_err db_run(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_erro
 	for (int repeat = 0;; repeat++) {
 		db->last_errno = 0;
 		rc = unit(db, ctx, err);
-		if (rc == TS_OK || repeat >= repeats_allowed(db, rc))
+		if (rc == TS_OK)
 			return rc;
+		if (repeat >= repeats_allowed(db, rc)) {
+			if (rc == TS_ERR_DB && is_contention(db))
+				rc = report_busy(repeat + 1, err);
+			return rc;
+		}
 		/* A deadlock victim is rolled back already, a dropped
 		 * connection has nothing open; this covers every other case. */
 		db_rollback_quietly(db);
