@@ -25,7 +25,8 @@ executor_tests = \
 	tests/executor/executor-systemd.test \
 	tests/executor/executor-changes.test \
 	tests/executor/executor-notices.test \
-	tests/executor/executor-retention.test
+	tests/executor/executor-retention.test \
+	tests/executor/executor-busy.test
 
 TESTS += $(executor_tests)
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errmsg.h>
 #include <mysqld_error.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 /* A unit of work that fails with `errnum` its first `failures` runs. */
 struct fake_unit {
+	enum ts_err status; /* TS_ERR_DB when not set */
 	unsigned errnum;
 	int failures;
 	int runs;
@@ -25,7 +27,7 @@ static enum ts_err fake_run(struct ts_db *db, void *ctx, struct ts_error *err)
 	if (u->runs++ >= u->failures)
 		return TS_OK;
 	db->last_errno = u->errnum;
-	return ts_error_set(err, TS_ERR_DB, "database_error", NULL,
+	return ts_error_set(err, u->status ? u->status : TS_ERR_DB, "database_error", NULL,
 			    "Database error (commit: %u fake)", u->errnum);
 }
 
@@ -58,7 +60,7 @@ START_TEST(deadlock_exhausted_is_unavailable)
 	ck_assert_int_eq(run(&u, &err), TS_ERR_UNAVAILABLE);
 	ck_assert_int_eq(u.runs, 7);
 	ck_assert_int_eq(err.status, TS_ERR_UNAVAILABLE);
-	ck_assert_str_eq(err.code, "database_unavailable");
+	ck_assert(ts_db_error_is_busy(&err));
 	/* the cause stays in the message, for the service log */
 	ck_assert_ptr_nonnull(strstr(err.message, "1213"));
 	ck_assert_ptr_nonnull(strstr(err.message, "7 attempts"));
@@ -73,6 +75,7 @@ START_TEST(lock_wait_timeout_not_repeated_and_unavailable)
 	ck_assert_int_eq(run(&u, &err), TS_ERR_UNAVAILABLE);
 	ck_assert_int_eq(u.runs, 1);
 	ck_assert_ptr_nonnull(strstr(err.message, "1205"));
+	ck_assert(ts_db_error_is_busy(&err));
 }
 END_TEST
 
@@ -84,6 +87,21 @@ START_TEST(other_errors_stay_database_errors)
 	ck_assert_int_eq(run(&u, &err), TS_ERR_DB);
 	ck_assert_int_eq(u.runs, 1);
 	ck_assert_str_eq(err.code, "database_error");
+	ck_assert(!ts_db_error_is_busy(&err));
+}
+END_TEST
+
+/* A lost connection is an outage, not contention: a COMMIT may have
+ * happened, so it is not repeated either. */
+START_TEST(lost_connection_is_no_contention)
+{
+	struct fake_unit u = { .status = TS_ERR_UNAVAILABLE, .errnum = CR_SERVER_LOST,
+			       .failures = 1000 };
+	struct ts_error err;
+
+	ck_assert_int_eq(run(&u, &err), TS_ERR_UNAVAILABLE);
+	ck_assert_int_eq(u.runs, 1);
+	ck_assert(!ts_db_error_is_busy(&err));
 }
 END_TEST
 
@@ -115,6 +133,7 @@ static Suite *txn_suite(void)
 	tcase_add_test(tc, deadlock_exhausted_is_unavailable);
 	tcase_add_test(tc, lock_wait_timeout_not_repeated_and_unavailable);
 	tcase_add_test(tc, other_errors_stay_database_errors);
+	tcase_add_test(tc, lost_connection_is_no_contention);
 	tcase_add_test(tc, exhausted_contention_answers_503);
 	suite_add_tcase(s, tc);
 	return s;

@@ -6,6 +6,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "db_internal.h"
@@ -86,6 +87,13 @@ static bool is_contention(const struct ts_db *db)
 	return db->last_errno == ER_LOCK_DEADLOCK || db->last_errno == ER_LOCK_WAIT_TIMEOUT;
 }
 
+#define BUSY_CODE "database_busy"
+
+bool ts_db_error_is_busy(const struct ts_error *err)
+{
+	return err && err->status == TS_ERR_UNAVAILABLE && strcmp(err->code, BUSY_CODE) == 0;
+}
+
 /* Turns the database error in `err` of a unit that lost to contention
  * `runs` times into TS_ERR_UNAVAILABLE, keeping its message for the log. */
 static enum ts_err report_busy(int runs, struct ts_error *err)
@@ -95,7 +103,7 @@ static enum ts_err report_busy(int runs, struct ts_error *err)
 	if (!err)
 		return TS_ERR_UNAVAILABLE;
 	snprintf(cause, sizeof(cause), "%s", err->message);
-	return ts_error_set(err, TS_ERR_UNAVAILABLE, "database_unavailable", NULL,
+	return ts_error_set(err, TS_ERR_UNAVAILABLE, BUSY_CODE, NULL,
 			    "Database busy after %d attempt%s (%s)", runs, runs == 1 ? "" : "s",
 			    cause);
 }
