@@ -158,7 +158,7 @@ posters() {
 # (b) kill -9 node 2 while POSTs (two API hosts, the second on node 2) and
 # executors (one per node) run.
 scenario_node_kill() {
-	local secs=${KILL_SECS:-30} kill_ms i bad acked lost first d u m
+	local secs=${KILL_SECS:-30} kill_ms i bad acked lost first d u m agree
 	local -a ex=()
 	sc_msg "(b) kill -9 node 2 under POSTs and the drain"
 	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks"
@@ -199,6 +199,23 @@ scenario_node_kill() {
 	read -r d u m <<<"$(python3 "$SC_DIR/check.py" "$SC_DIR/kill.ids.u" "$SC_DIR/sink.log")"
 	check "(b) $acked acknowledged tasks: $lost missing from the database, $d delivered, $u duplicates per attempt, $m never delivered" \
 		test "$lost" == 0 -a "$u" == 0 -a "$m" == 0 -a "$d" == "$acked"
+	agree=0
+	metrics_agree || agree=1
+	check "(b) /metrics counts by status (written through three nodes) are the tasks table's: $(echo "$METRICS_SEEN" | paste -sd ,)" \
+		test "$agree" == 0
+}
+
+# metrics_agree -- /metrics through API host 1 counts the tasks of each
+# status as the tasks table holds them (the counters' shards of every node
+# and connection summed); the scrape's counts are in $METRICS_SEEN.
+metrics_agree() {
+	local want
+	want=$(sc_count "SELECT CONCAT(status), COUNT(*) FROM tasks GROUP BY status" |
+		tr '\t' ' ' | LC_ALL=C sort)
+	METRICS_SEEN=$(sc_in api1 curl -sS http://127.0.0.1:8000/metrics |
+		sed -n 's/^tasksched_tasks{status="\([a-z_]*\)"} \([0-9]*\)$/\1 \2/p' |
+		awk '$2 != 0' | LC_ALL=C sort)
+	[[ -n $want && $want == "$METRICS_SEEN" ]]
 }
 
 # (d) the killed node N rejoins (IST or SST) and has every row.
@@ -323,7 +340,7 @@ scenario_executor_kill() {
 # certification conflicts per 1,000 claims, time from a node kill to the
 # first successful write.
 bench_figures() {
-	local n=${BENCH_TASKS:-5000} ex spread line="" p1 p2 secs=10
+	local n=${BENCH_TASKS:-5000} ex spread line="" p1 p2 c0 c1 secs=10
 	for spread in 1 3; do
 		for ex in 1 2 4; do
 			sc_msg "bench: drain $n, $ex executors on $spread node(s)"
@@ -336,9 +353,16 @@ bench_figures() {
 	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks"
 	sc_in api1 python3 "$SC_DIR/poster.py" "$secs" "$SC_DIR/bench-post-1.out" "$SC_HOOK"
 	p1=$(awk '$2 == 201' "$SC_DIR/bench-post-1.out" | wc -l)
+	c0=$(conflicts)
 	posters "$secs" bench2
+	c1=$(conflicts)
 	p2=$(cat "$SC_DIR"/post-bench2-*.out | awk '$2 == 201' | wc -l)
 	line+=" post_1api=$((p1 / secs))/s post_2api=$((p2 / secs))/s"
+	# Two API hosts on two nodes insert at once: certification conflicts
+	# per 1,000 acknowledged POSTs, and what the clients were answered.
+	line+=" post_conflicts_per_1000=$(awk -v c="$((c1 - c0))" -v n="$p2" 'BEGIN {printf "%.1f", n ? c * 1000 / n : 0}')"
+	line+=" post_503=$(cat "$SC_DIR"/bench-post-1.out "$SC_DIR"/post-bench2-*.out | awk '$2 == 503' | wc -l)"
+	line+=" post_other=$(cat "$SC_DIR"/bench-post-1.out "$SC_DIR"/post-bench2-*.out | awk '$2 != 201 && $2 != 503' | wc -l)"
 	line+=" kill_to_write=${KILL_TO_WRITE_MS:-?}ms"
 	echo "scale:$line load=$(cut -d' ' -f1-3 /proc/loadavg) cpus=$(nproc)"
 }
