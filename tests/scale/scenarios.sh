@@ -99,7 +99,7 @@ stop_pids() {
 # Sets DRAIN_RATE (tasks/s), DRAIN_CHECK ("delivered dups missing"),
 # DRAIN_CONFLICTS.
 drain() {
-	local n=$1 ex=$2 spread=$3 t i c0 start end ids
+	local n=$1 ex=$2 spread=$3 t i c0 end ids
 	local -a pids=()
 	ids=$SC_DIR/drain-$n-$ex-$spread.ids
 	sc_sql 1 tasksched -e "DELETE FROM task_runs; DELETE FROM tasks" || return 1
@@ -113,7 +113,6 @@ drain() {
 		sc_exec_start "$i" $(((i - 1) % spread + 1)) || return 1
 		pids+=("$SC_EXEC_PID")
 	done
-	start=$(date +%s%3N)
 	wait_completed 300
 	end=$(date +%s%3N)
 	stop_pids "${pids[@]}"
@@ -135,7 +134,6 @@ scenario_drain() {
 		test "$d" == "$n" -a "$u" == 0 -a "$m" == 0
 	check "(a) every task completed in the database" \
 		test "$(sc_count "SELECT COUNT(*) FROM tasks WHERE status = 'completed'")" == "$n"
-	A_CONFLICTS=$DRAIN_CONFLICTS A_RATE=$DRAIN_RATE
 }
 
 # apis_up -- API hosts 1 (node 1 first) and 2 (node 2 first), once.
@@ -172,8 +170,8 @@ scenario_node_kill() {
 	local ppid=$!
 	# Kill once both API hosts are writing (python starts slowly under load).
 	for ((i = 0; i < 600; i++)); do
-		[[ $(cat "$SC_DIR/post-kill-1.out" 2>/dev/null | wc -l) -ge 100 &&
-			$(cat "$SC_DIR/post-kill-2.out" 2>/dev/null | wc -l) -ge 100 ]] && break
+		[[ $(wc -l 2>/dev/null <"$SC_DIR/post-kill-1.out") -ge 100 &&
+			$(wc -l 2>/dev/null <"$SC_DIR/post-kill-2.out") -ge 100 ]] && break
 		sleep 0.1
 	done
 	kill_ms=$(date +%s%3N)
