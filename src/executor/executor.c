@@ -374,18 +374,28 @@ static void release_pending(struct ts_executor *ex)
 	ts_job_queue_clear(&ex->pending);
 }
 
-/* Claims up to `limit` due tasks into the pending queue; returns how many. */
-static size_t claim(struct ts_executor *ex, unsigned limit)
+/* Claims up to `limit` due tasks into the pending queue; returns how many.
+ * A claim that kept losing to other executors' (on Galera, other nodes'
+ * claims of the same rows) sets *lost and leaves the run going: the next
+ * pass claims again, where an outage ends the run. */
+static size_t claim(struct ts_executor *ex, unsigned limit, bool *lost)
 {
 	struct ts_task *tasks = NULL;
 	struct ts_error err;
 	size_t count = 0, taken = 0;
 
+	*lost = false;
 	ts_error_clear(&err);
 	int64_t t0 = ts_time_monotonic_us();
 	if (ts_db_claim_due(ex->db, ex->id, limit, ex->conf->executor_lease_seconds,
 			    &tasks, &count, &err) != TS_OK) {
-		note_db_failure(ex, &err);
+		if (ts_db_error_is_busy(&err)) {
+			ts_log_warning("claim lost to other executors, claiming again: %s",
+				       err.message);
+			*lost = true;
+		} else {
+			note_db_failure(ex, &err);
+		}
 		return 0;
 	}
 	if (count)
@@ -510,11 +520,12 @@ static int64_t claim_job(void *arg, int64_t now)
 
 	if (want > ex->conf->executor_batch_size)
 		want = ex->conf->executor_batch_size;
-	size_t got = claim(ex, (unsigned)want);
+	bool lost;
+	size_t got = claim(ex, (unsigned)want, &lost);
 	if (got == want || ex->db_failed)
 		return now;
 	int64_t delay = claim_delay(ex);
-	if (ex->opts.once && got == 0)
+	if (ex->opts.once && got == 0 && !lost)
 		ex->nothing_due = true;
 	return now + delay;
 }

@@ -13,7 +13,7 @@
 #include "mail.h"
 #include "sign.h"
 
-enum conf_kind { CONF_STR, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH, CONF_CHOICE };
+enum conf_kind { CONF_STR, CONF_HOSTS, CONF_UINT, CONF_ULONG, CONF_LOG_LEVEL, CONF_AUTH, CONF_CHOICE };
 
 /* The table of keys: where each one lives in struct ts_conf and its range. */
 static const struct conf_key {
@@ -24,7 +24,7 @@ static const struct conf_key {
 } conf_keys[] = {
 #define STR(k) { #k, CONF_STR, offsetof(struct ts_conf, k), 0, 0 }
 #define UINT(k, lo, hi) { #k, CONF_UINT, offsetof(struct ts_conf, k), lo, hi }
-	STR(db_host),
+	{ "db_host", CONF_HOSTS, offsetof(struct ts_conf, db_host), 0, 0 },
 	UINT(db_port, 1, 65535),
 	STR(db_socket),
 	STR(db_name),
@@ -218,7 +218,16 @@ enum ts_err ts_conf_set(struct ts_conf *conf, const char *key, const char *value
 				    "unknown key '%s'", key);
 
 	char *field = (char *)conf + k->offset;
+	if (k->kind == CONF_HOSTS) {
+		struct ts_conf_host hosts[TS_CONF_HOSTS_MAX];
+		size_t n;
+		/* Checked now so a bad entry names its line; kept as written. */
+		enum ts_err rc = ts_conf_hosts_parse(value, 3306, hosts, &n, err);
+		if (rc != TS_OK)
+			return rc;
+	}
 	switch (k->kind) {
+	case CONF_HOSTS:
 	case CONF_STR:
 		if (strlen(value) >= TS_CONF_STR_MAX)
 			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", key,
@@ -271,6 +280,87 @@ enum ts_err ts_conf_start(const char *ident, const char *cli_path, struct ts_con
 	if (rc == TS_OK)
 		ts_log_set_level(conf->log_level);
 	return rc;
+}
+
+/* Parses one db_host entry `s` (trimmed, `len` bytes, not terminated). */
+static enum ts_err host_entry_parse(const char *s, size_t len, unsigned default_port,
+				    struct ts_conf_host *host, struct ts_error *err)
+{
+	const char *name = s, *port = NULL, *colon = memchr(s, ':', len);
+	size_t name_len = len;
+
+	if (len > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+		if (!close || close == s + 1 ||
+		    (close + 1 < s + len && close[1] != ':'))
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "db_host",
+					    "db_host: '%.*s' is not [address] or [address]:port",
+					    (int)len, s);
+		name = s + 1;
+		name_len = (size_t)(close - name);
+		if (close + 1 < s + len)
+			port = close + 2;
+	} else if (colon && !memchr(colon + 1, ':', len - (size_t)(colon + 1 - s))) {
+		name_len = (size_t)(colon - s);
+		port = colon + 1;
+	}
+	if (name_len == 0 || name_len >= sizeof(host->name))
+		return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "db_host",
+				    "db_host: entry '%.*s' needs a host name of 1 to %zu bytes",
+				    (int)len, s, sizeof(host->name) - 1);
+	memcpy(host->name, name, name_len);
+	host->name[name_len] = '\0';
+	host->port = default_port;
+	if (port) {
+		unsigned long v = 0;
+		const char *p = port;
+		while (p < s + len && isdigit((unsigned char)*p) && v <= 65535)
+			v = v * 10 + (unsigned long)(*p++ - '0');
+		if (p == port || p != s + len || v < 1 || v > 65535)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "db_host",
+					    "db_host: the port of '%.*s' must be from 1 to 65535",
+					    (int)len, s);
+		host->port = (unsigned)v;
+	}
+	return TS_OK;
+}
+
+enum ts_err ts_conf_hosts_parse(const char *db_host, unsigned default_port,
+				struct ts_conf_host *hosts, size_t *count,
+				struct ts_error *err)
+{
+	const char *p = db_host;
+
+	*count = 0;
+	if (!db_host[strspn(db_host, " \t")]) {
+		/* Empty, as before lists: the client library's default, localhost. */
+		hosts[0].name[0] = '\0';
+		hosts[0].port = default_port;
+		*count = 1;
+		return TS_OK;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		const char *end = p + len;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		while (end > p && isspace((unsigned char)end[-1]))
+			end--;
+		if (*count == TS_CONF_HOSTS_MAX)
+			return ts_error_set(err, TS_ERR_INVALID, "invalid_value", "db_host",
+					    "db_host: more than %d hosts", TS_CONF_HOSTS_MAX);
+		enum ts_err rc = host_entry_parse(p, (size_t)(end - p), default_port,
+						  &hosts[*count], err);
+		if (rc != TS_OK) {
+			*count = 0;
+			return rc;
+		}
+		(*count)++;
+		p += strcspn(p, ",");
+		if (!*p)
+			return TS_OK;
+		p++;
+	}
 }
 
 static char *trim(char *s)

@@ -28,7 +28,7 @@ struct ts_conf_broker {
 /* Every setting, with its default filled in by ts_conf_init(). */
 struct ts_conf {
 	/* database */
-	char db_host[TS_CONF_STR_MAX];
+	char db_host[TS_CONF_STR_MAX];     /* host[:port], comma-separated */
 	unsigned db_port;
 	char db_socket[TS_CONF_STR_MAX];
 	char db_name[TS_CONF_STR_MAX];
@@ -79,6 +79,26 @@ struct ts_conf {
 	char auth[16];                                /* "required" or "loopback-off" */
 	char metrics_allow[TS_CONF_STR_MAX];          /* CIDRs that may read /metrics */
 };
+
+/* One database server of db_host. */
+#define TS_CONF_HOSTS_MAX 16
+#define TS_CONF_HOST_NAME_MAX 256
+struct ts_conf_host {
+	char name[TS_CONF_HOST_NAME_MAX]; /* host name or address, without brackets */
+	unsigned port;
+};
+
+/* Splits `db_host`, a comma-separated list of host, host:port, [ipv6] or
+ * [ipv6]:port entries (blanks around each ignored; an address with more
+ * than one colon and no brackets is an IPv6 address without a port), into
+ * hosts[0..*count) (caller-owned, room for TS_CONF_HOSTS_MAX). Entries
+ * without a port take `default_port`. An empty entry, a bad port, a name
+ * longer than TS_CONF_HOST_NAME_MAX - 1 or more than TS_CONF_HOSTS_MAX
+ * entries is TS_ERR_INVALID naming db_host. A blank `db_host` is one
+ * host with an empty name: the client library's default (localhost). */
+enum ts_err ts_conf_hosts_parse(const char *db_host, unsigned default_port,
+				struct ts_conf_host *hosts, size_t *count,
+				struct ts_error *err);
 
 /* Fills `conf` (caller-owned) with the defaults. */
 void ts_conf_init(struct ts_conf *conf);

@@ -30,7 +30,8 @@ executor_tests = \
 	tests/executor/executor-email-tls.test \
 	tests/executor/executor-signatures.test \
 	tests/executor/executor-amqp.test \
-	tests/executor/executor-amqp-tls.test
+	tests/executor/executor-amqp-tls.test \
+	tests/executor/executor-busy.test
 
 TESTS += $(executor_tests)
 

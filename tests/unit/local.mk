@@ -23,6 +23,7 @@ unit_tests = \
 	tests/unit/test_router \
 	tests/unit/test_http \
 	tests/unit/test_retry \
+	tests/unit/test_txn \
 	tests/unit/test_netguard \
 	tests/unit/test_sign \
 	tests/unit/test_timers \
@@ -151,6 +152,12 @@ tests_unit_test_task_change_LDADD = $(unit_ldadd)
 tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
 tests_unit_test_etag_CFLAGS = $(unit_cflags)
 tests_unit_test_etag_LDADD = $(unit_ldadd)
+
+# db_run's repetitions, with a fake unit of work (no server needed).
+tests_unit_test_txn_SOURCES = tests/unit/test_txn.c
+tests_unit_test_txn_CPPFLAGS = $(unit_api_cppflags) -I$(top_srcdir)/src/lib/db
+tests_unit_test_txn_CFLAGS = $(unit_cflags) $(MARIADB_CFLAGS)
+tests_unit_test_txn_LDADD = $(unit_ldadd)
 
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_CFLAGS = $(unit_cflags)

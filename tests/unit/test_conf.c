@@ -612,6 +612,105 @@ START_TEST(choose_path)
 }
 END_TEST
 
+/* Parses `list` with default port 3306, expecting `n` hosts. */
+static void hosts_ok(const char *list, size_t n, struct ts_conf_host *hosts)
+{
+	struct ts_error err;
+	size_t count = 99;
+
+	ts_error_clear(&err);
+	ck_assert_msg(ts_conf_hosts_parse(list, 3306, hosts, &count, &err) == TS_OK,
+		      "'%s': %s", list, err.message);
+	ck_assert_uint_eq(count, n);
+}
+
+START_TEST(host_list_single_forms)
+{
+	struct ts_conf_host h[TS_CONF_HOSTS_MAX];
+
+	hosts_ok("db.example.com", 1, h);
+	ck_assert_str_eq(h[0].name, "db.example.com");
+	ck_assert_uint_eq(h[0].port, 3306);
+	hosts_ok("  localhost ", 1, h);
+	ck_assert_str_eq(h[0].name, "localhost");
+	hosts_ok("10.0.0.1:3307", 1, h);
+	ck_assert_str_eq(h[0].name, "10.0.0.1");
+	ck_assert_uint_eq(h[0].port, 3307);
+	hosts_ok("::1", 1, h);
+	ck_assert_str_eq(h[0].name, "::1");
+	ck_assert_uint_eq(h[0].port, 3306);
+	hosts_ok("[fe80::1]:3310", 1, h);
+	ck_assert_str_eq(h[0].name, "fe80::1");
+	ck_assert_uint_eq(h[0].port, 3310);
+	hosts_ok("[::1]", 1, h);
+	ck_assert_str_eq(h[0].name, "::1");
+	ck_assert_uint_eq(h[0].port, 3306);
+	/* Blank keeps meaning the client library's default. */
+	hosts_ok("", 1, h);
+	ck_assert_str_eq(h[0].name, "");
+}
+END_TEST
+
+START_TEST(host_list_several)
+{
+	struct ts_conf_host h[TS_CONF_HOSTS_MAX];
+	struct ts_error err;
+	size_t n;
+
+	hosts_ok("10.213.0.11:3306, 10.213.0.12 ,[fd00::3]:4406,db4", 4, h);
+	ck_assert_str_eq(h[0].name, "10.213.0.11");
+	ck_assert_uint_eq(h[0].port, 3306);
+	ck_assert_str_eq(h[1].name, "10.213.0.12");
+	ck_assert_uint_eq(h[1].port, 3306);
+	ck_assert_str_eq(h[2].name, "fd00::3");
+	ck_assert_uint_eq(h[2].port, 4406);
+	ck_assert_str_eq(h[3].name, "db4");
+	/* Entries without a port take db_port, wherever it is set. */
+	ck_assert_int_eq(ts_conf_hosts_parse("a,b:1", 3399, h, &n, &err), TS_OK);
+	ck_assert_uint_eq(h[0].port, 3399);
+	ck_assert_uint_eq(h[1].port, 1);
+}
+END_TEST
+
+START_TEST(host_list_rejected)
+{
+	static const char *const bad[] = {
+		"a,", ",a", "a,,b", "a, ,b", "a:", "a:0", "a:65536", "a:33x", "a:-1",
+		":3306", "[::1", "[]:3306", "[::1]x", "[::1]:", "a:99999999999999999999",
+	};
+	struct ts_conf_host h[TS_CONF_HOSTS_MAX];
+	struct ts_error err;
+	char many[200] = "";
+	char name[300];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ts_error_clear(&err);
+		ck_assert_msg(ts_conf_hosts_parse(bad[i], 3306, h, &n, &err) == TS_ERR_INVALID,
+			      "'%s' accepted", bad[i]);
+		ck_assert_str_eq(err.field, "db_host");
+		ck_assert_uint_eq(n, 0);
+	}
+	for (int i = 0; i <= TS_CONF_HOSTS_MAX; i++)
+		strcat(many, i ? ",h" : "h");
+	ck_assert_int_eq(ts_conf_hosts_parse(many, 3306, h, &n, &err), TS_ERR_INVALID);
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	ck_assert_int_eq(ts_conf_hosts_parse(name, 3306, h, &n, &err), TS_ERR_INVALID);
+}
+END_TEST
+
+START_TEST(host_list_in_file)
+{
+	struct ts_conf conf;
+	struct ts_error err;
+
+	ck_assert_int_eq(load_text("db_host = n1:3306,n2:3306,n3:3306\n", &conf, &err), TS_OK);
+	ck_assert_str_eq(conf.db_host, "n1:3306,n2:3306,n3:3306");
+	load_error("db_name = x\ndb_host = n1,,n2\n", "invalid_value", 2);
+}
+END_TEST
+
 static Suite *conf_suite(void)
 {
 	Suite *s = suite_create("conf");
@@ -641,6 +740,10 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, amqp_ca_file);
 	tcase_add_test(tc, smtp_ca_file);
 	tcase_add_test(tc, choose_path);
+	tcase_add_test(tc, host_list_single_forms);
+	tcase_add_test(tc, host_list_several);
+	tcase_add_test(tc, host_list_rejected);
+	tcase_add_test(tc, host_list_in_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

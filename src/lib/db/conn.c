@@ -13,11 +13,17 @@
 enum ts_err ts_db_new(const struct ts_conf *conf, struct ts_db **out, struct ts_error *err)
 {
 	struct ts_db *db = calloc(1, sizeof(*db));
+	enum ts_err rc;
 
 	*out = NULL;
 	if (!db)
 		return db_no_memory(err);
 	db->conf = *conf;
+	rc = ts_conf_hosts_parse(conf->db_host, conf->db_port, db->hosts, &db->host_count, err);
+	if (rc != TS_OK) {
+		ts_db_free(db);
+		return rc;
+	}
 	*out = db;
 	return TS_OK;
 }
@@ -68,6 +74,9 @@ static bool is_connection_error(unsigned e)
 	case ER_CON_COUNT_ERROR:
 	case ER_ACCESS_DENIED_ERROR:
 	case ER_BAD_DB_ERROR:
+	/* A Galera node outside the primary component: "WSREP has not yet
+	 * prepared node for application use". Another node can serve. */
+	case ER_UNKNOWN_COM_ERROR:
 		return true;
 	default:
 		return false;
@@ -80,10 +89,13 @@ enum ts_err db_fail(struct ts_db *db, MYSQL_STMT *stmt, const char *what,
 	unsigned e;
 	const char *msg;
 
-	if (stmt) {
+	if (stmt && mysql_stmt_errno(stmt)) {
 		e = mysql_stmt_errno(stmt);
 		msg = mysql_stmt_error(stmt);
 	} else if (db->conn) {
+		/* A row fetch that meets an error packet (on Galera, a claim
+		 * aborted by a replicated write) leaves the statement's error
+		 * empty and the connection's set. */
 		e = mysql_errno(db->conn);
 		msg = mysql_error(db->conn);
 	} else {
@@ -95,18 +107,64 @@ enum ts_err db_fail(struct ts_db *db, MYSQL_STMT *stmt, const char *what,
 		ts_error_set(err, TS_ERR_UNAVAILABLE, "database_unavailable", NULL,
 			     "Database unavailable (%s: %s)", what, msg);
 		db_disconnect(db);
+		/* On loss, the next host: the lost one is the likeliest to be down. */
+		if (db->host_count > 1)
+			db->host_cur = (db->host_cur + 1) % db->host_count;
 		return TS_ERR_UNAVAILABLE;
 	}
 	return ts_error_set(err, TS_ERR_DB, "database_error", NULL,
 			    "Database error (%s: %u %s)", what, e, msg);
 }
 
-enum ts_err db_connect(struct ts_db *db, struct ts_error *err)
+/* Reads the one-row, two-column result of `sql` (SHOW ... LIKE of one
+ * name) into `value`; an empty result leaves `value` empty. */
+static enum ts_err show_value(struct ts_db *db, const char *sql, char *value, size_t size,
+			      struct ts_error *err)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	value[0] = '\0';
+	if (mysql_real_query(db->conn, sql, strlen(sql)) || !(res = mysql_store_result(db->conn)))
+		return db_fail(db, NULL, "galera check", err);
+	row = mysql_fetch_row(res);
+	if (row && mysql_num_fields(res) == 2 && row[1])
+		snprintf(value, size, "%s", row[1]);
+	mysql_free_result(res);
+	return TS_OK;
+}
+
+/* A server without wsrep (plain MariaDB) is usable as it is; a Galera
+ * node only when it is ready and Synced, not joining, donor or cut off
+ * from the primary component. Checked once per connect, never per request. */
+static enum ts_err check_galera(struct ts_db *db, struct ts_error *err)
+{
+	char on[16], ready[16], state[16];
+	enum ts_err rc = show_value(db, "SHOW GLOBAL VARIABLES LIKE 'wsrep_on'", on, sizeof(on), err);
+
+	if (rc != TS_OK || strcmp(on, "ON") != 0)
+		return rc;
+	rc = show_value(db, "SHOW GLOBAL STATUS LIKE 'wsrep_ready'", ready, sizeof(ready), err);
+	if (rc == TS_OK)
+		rc = show_value(db, "SHOW GLOBAL STATUS LIKE 'wsrep_local_state'", state,
+				sizeof(state), err);
+	if (rc == TS_OK && (strcmp(ready, "ON") != 0 || strcmp(state, "4") != 0))
+		rc = ts_error_set(err, TS_ERR_UNAVAILABLE, "database_unavailable", NULL,
+				  "Database unavailable (Galera node not usable: wsrep_ready=%s, "
+				  "wsrep_local_state=%s)", ready, state);
+	return rc;
+}
+
+/* Connects to hosts[k] (the socket when db_socket is set) and sets the
+ * session up. On failure nothing stays open. */
+static enum ts_err connect_host(struct ts_db *db, size_t k, struct ts_error *err)
 {
 	const struct ts_conf *c = &db->conf;
+	const struct ts_conf_host *h = &db->hosts[k];
 	unsigned connect_timeout = c->db_connect_timeout;
 	unsigned io_timeout = c->db_io_timeout;
 	my_bool no_reconnect = 0;
+	enum ts_err rc = TS_OK;
 	static const char *const session_setup[] = {
 		/* Every DATETIME is UTC; NOW(6) must be too. */
 		"SET time_zone = '+00:00'",
@@ -116,9 +174,6 @@ enum ts_err db_connect(struct ts_db *db, struct ts_error *err)
 		"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
 	};
 
-	db->fresh = false;
-	if (db->conn)
-		return TS_OK;
 	db->conn = mysql_init(NULL);
 	if (!db->conn)
 		return db_no_memory(err);
@@ -127,25 +182,53 @@ enum ts_err db_connect(struct ts_db *db, struct ts_error *err)
 	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	mysql_options(db->conn, MYSQL_OPT_RECONNECT, &no_reconnect);
 	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	if (!mysql_real_connect(db->conn, c->db_socket[0] ? NULL : c->db_host,
+	if (!mysql_real_connect(db->conn, c->db_socket[0] ? NULL : h->name,
 				c->db_user, c->db_password, c->db_name,
-				c->db_socket[0] ? 0 : c->db_port,
+				c->db_socket[0] ? 0 : h->port,
 				c->db_socket[0] ? c->db_socket : NULL, 0)) {
-		enum ts_err rc = db_fail(db, NULL, "connect", err);
+		rc = db_fail(db, NULL, "connect", err);
 		/* Whatever the reason, a failed connect means no database. */
-		if (rc != TS_ERR_UNAVAILABLE) {
-			db_disconnect(db);
+		if (rc != TS_ERR_UNAVAILABLE)
 			rc = ts_error_set(err, TS_ERR_UNAVAILABLE, "database_unavailable",
 					  NULL, "%s", err ? err->message : "");
-		}
-		return rc;
+		goto out;
 	}
-	for (size_t i = 0; i < sizeof(session_setup) / sizeof(session_setup[0]); i++) {
+	for (size_t i = 0; i < sizeof(session_setup) / sizeof(session_setup[0]) && !rc; i++) {
 		if (mysql_real_query(db->conn, session_setup[i], strlen(session_setup[i])))
-			return db_fail(db, NULL, "session setup", err);
+			rc = db_fail(db, NULL, "session setup", err);
 	}
-	db->fresh = true;
-	return TS_OK;
+	if (rc == TS_OK)
+		rc = check_galera(db, err);
+out:
+	if (rc != TS_OK)
+		db_disconnect(db);
+	return rc;
+}
+
+enum ts_err db_connect(struct ts_db *db, struct ts_error *err)
+{
+	/* With a socket there is one server, whatever db_host lists. */
+	size_t n = db->conf.db_socket[0] ? 1 : db->host_count;
+	size_t first = db->host_cur % n;
+	enum ts_err rc = TS_OK;
+
+	db->fresh = false;
+	if (db->conn)
+		return TS_OK;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = (first + i) % n;
+		rc = connect_host(db, k, err);
+		if (rc == TS_OK) {
+			db->host_cur = k;
+			db->fresh = true;
+			return TS_OK;
+		}
+		if (rc != TS_ERR_UNAVAILABLE)
+			break;
+	}
+	/* db_fail moved host_cur on; the next call starts where this one did. */
+	db->host_cur = first;
+	return rc;
 }
 
 /* Prepares `sql` on the connection into *out (NULL on failure). */

@@ -28,6 +28,12 @@ void ts_db_free(struct ts_db *db);
 /* Connects if not connected, and checks the server answers. */
 enum ts_err ts_db_ping(struct ts_db *db, struct ts_error *err);
 
+/* Whether `err` is a TS_ERR_UNAVAILABLE that is contention, not an outage:
+ * the call kept losing to other transactions (deadlocks, Galera
+ * certification failures, a lock wait timeout), changed nothing, and may
+ * well succeed if made again shortly. */
+bool ts_db_error_is_busy(const struct ts_error *err);
+
 /* Every call that names a tenant sees only that tenant's tasks: another
  * tenant's task is "not found", never "forbidden", so ids do not leak. */
 

@@ -79,9 +79,15 @@ struct ts_db {
 	MYSQL_STMT *sized[SIZED_COUNT_][DB_SIZED_MAX + 1];
 	unsigned last_errno;                 /* of the last failure */
 	bool fresh;                          /* connected during this call */
+	struct ts_conf_host hosts[TS_CONF_HOSTS_MAX];  /* db_host, parsed */
+	size_t host_count;
+	size_t host_cur;                     /* the one to try first */
 };
 
-/* Connects when not connected. Fails with TS_ERR_UNAVAILABLE. */
+/* Connects when not connected: tries the hosts of db_host in turn, from
+ * the one in use last, and keeps the first that answers and, when it is a
+ * Galera node, is ready and Synced. Fails with TS_ERR_UNAVAILABLE when
+ * none is usable. */
 enum ts_err db_connect(struct ts_db *db, struct ts_error *err);
 
 /* Closes the connection and forgets every prepared statement. */
@@ -119,8 +125,9 @@ enum ts_err db_exec_in_list(struct ts_db *db, MYSQL_STMT *stmt, const MYSQL_BIND
 			    struct ts_error *err);
 
 /* Turns the failure of the last call on `db->conn` (stmt == NULL) or on
- * `stmt` into a status: TS_ERR_UNAVAILABLE (and a dropped connection) when
- * the server is unreachable, else TS_ERR_DB. The server's error number is
+ * `stmt` into a status: TS_ERR_UNAVAILABLE (and a dropped connection, the
+ * next connect starting at the next host) when the server is unreachable
+ * or, a Galera node, cannot serve, else TS_ERR_DB. The server's error number is
  * kept in db->last_errno for db_run(). `what` names the operation in the
  * message. */
 enum ts_err db_fail(struct ts_db *db, MYSQL_STMT *stmt, const char *what,

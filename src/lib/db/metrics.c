@@ -1,6 +1,7 @@
-/* metrics.c -- what GET /metrics reads (sql/005_metrics.sql): counters
- * added to in the transaction that records the outcomes they count, the
- * executor's last run, and a scrape's bounded set of queries. */
+/* metrics.c -- what GET /metrics reads (sql/005_metrics.sql, sharded per node by
+ * sql/008_metrics_per_node.sql): counters added to in the transaction that
+ * records the outcomes they count, the executor's last run, and a scrape's
+ * bounded set of queries. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,11 +13,14 @@
 #include "json.h"
 #include "metrics.h"
 
-/* Rows in a fixed (name, label) order: two transactions adding to the
- * same shard lock its rows in the same order and cannot deadlock. */
+/* A shard is this node's (sql/008_metrics_per_node.sql) and this
+ * connection's: on Galera, two nodes never write the same row, so the
+ * counters cost no certification conflicts. Rows in a fixed (name, label)
+ * order: two transactions adding to the same shard lock its rows in the
+ * same order and cannot deadlock. */
 static const char sql_counters_add[] =
-	"INSERT INTO metric_counters (name, label, shard, value)"
-	" SELECT j.name, j.label, CONNECTION_ID() % 16, j.delta"
+	"INSERT INTO metric_counters (name, label, node, shard, value)"
+	" SELECT j.name, j.label, LEFT(@@wsrep_node_name, 64), CONNECTION_ID() % 16, j.delta"
 	" FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	"  name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin PATH '$.name',"
 	"  label VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin PATH '$.label',"
@@ -24,8 +28,10 @@ static const char sql_counters_add[] =
 	" ORDER BY j.name, j.label"
 	" ON DUPLICATE KEY UPDATE value = value + VALUES(value)";
 
+/* One mark per node; a scrape takes the latest. */
 static const char sql_mark_run[] =
-	"INSERT INTO metric_marks (name, at) VALUES ('executor_last_run', NOW(6))"
+	"INSERT INTO metric_marks (name, node, at)"
+	" VALUES ('executor_last_run', LEFT(@@wsrep_node_name, 64), NOW(6))"
 	" ON DUPLICATE KEY UPDATE at = GREATEST(at, VALUES(at))";
 
 /* Each scrape query reads a table of a few hundred rows at most, except
@@ -42,7 +48,7 @@ static const char sql_read_due[] =
 	" SELECT 'oldest_us', '', COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(due_at), NOW(6)), 0)"
 	" FROM tasks WHERE status = 'scheduled' AND due_at <= NOW(6)"
 	" UNION ALL"
-	" SELECT 'last_run_us', '', TIMESTAMPDIFF(MICROSECOND, '1970-01-01', at)"
+	" SELECT 'last_run_us', '', TIMESTAMPDIFF(MICROSECOND, '1970-01-01', MAX(at))"
 	" FROM metric_marks WHERE name = 'executor_last_run'";
 
 /* --- counting outcomes --- */

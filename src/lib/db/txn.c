@@ -5,8 +5,12 @@
 
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "db_internal.h"
+#include "retry.h"
 
 /* How many times a unit that failed may run again, by how it failed.
  *
@@ -24,11 +28,27 @@
  *                                                                    had the statement: a COMMIT may have
  *                                                                    happened, and repeating would insert
  *                                                                    a task twice.
- *   ER_LOCK_DEADLOCK      1213   always                      3       InnoDB picked this transaction as a
+ *   ER_LOCK_DEADLOCK      1213   always                      6       InnoDB picked this transaction as a
  *                                                                    deadlock victim and rolled it back;
  *                                                                    Galera reports a certification
- *                                                                    failure the same way. db_run rolls
- *                                                                    back before each repetition too.
+ *                                                                    failure (two nodes changed the same
+ *                                                                    row, this one lost at COMMIT) and a
+ *                                                                    brute-force abort by a replicated
+ *                                                                    write the same way: nothing of the
+ *                                                                    unit stays. db_run rolls back and
+ *                                                                    waits a jittered backoff (below)
+ *                                                                    before each repetition, so the
+ *                                                                    contenders do not collide again.
+ *   ER_UNKNOWN_COM_ERROR  1047   always                      1       a Galera node outside the primary
+ *                                                                    component ("WSREP has not yet
+ *                                                                    prepared node for application use")
+ *                                                                    refuses every statement, COMMIT
+ *                                                                    too, and keeps nothing it cannot
+ *                                                                    replicate. db_fail dropped the
+ *                                                                    connection and moved to the next
+ *                                                                    host; the repetition's connect
+ *                                                                    tries every host once, so one
+ *                                                                    repetition is enough.
  *   ER_LOCK_WAIT_TIMEOUT  1205   never                       0       it already waited
  *                                                                    innodb_lock_wait_timeout (50 s by
  *                                                                    default); waiting again would
@@ -36,7 +56,15 @@
  *                                                                    only the statement, not the unit.
  *   anything else                never                       0       a repetition would fail the same way.
  *
- * The scale-out work (Galera) extends this table and nothing else. */
+ * Connecting itself is not in the table: db_connect already tried each
+ * host of db_host, and a Galera node that is not ready and Synced counts
+ * as not answering.
+ *
+ * A unit that still loses to contention (deadlock or certification
+ * failure after its last repetition, a lock wait timeout) changed
+ * nothing and would succeed a moment later: db_run reports it as
+ * TS_ERR_UNAVAILABLE, which the API answers with 503 and Retry-After,
+ * never as a server error (is_contention). */
 static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 {
 	if (rc != TS_ERR_UNAVAILABLE && rc != TS_ERR_DB)
@@ -45,10 +73,52 @@ static int repeats_allowed(const struct ts_db *db, enum ts_err rc)
 	case CR_SERVER_GONE_ERROR:
 		return db->fresh ? 0 : 1;
 	case ER_LOCK_DEADLOCK:
-		return 3;
+		return 6;
+	case ER_UNKNOWN_COM_ERROR:
+		return 1;
 	default:
 		return 0;
 	}
+}
+
+/* Whether the last failure was a transaction losing to another one. */
+static bool is_contention(const struct ts_db *db)
+{
+	return db->last_errno == ER_LOCK_DEADLOCK || db->last_errno == ER_LOCK_WAIT_TIMEOUT;
+}
+
+#define BUSY_CODE "database_busy"
+
+bool ts_db_error_is_busy(const struct ts_error *err)
+{
+	return err && err->status == TS_ERR_UNAVAILABLE && strcmp(err->code, BUSY_CODE) == 0;
+}
+
+/* Turns the database error in `err` of a unit that lost to contention
+ * `runs` times into TS_ERR_UNAVAILABLE, keeping its message for the log. */
+static enum ts_err report_busy(int runs, struct ts_error *err)
+{
+	char cause[sizeof(err->message)];
+
+	if (!err)
+		return TS_ERR_UNAVAILABLE;
+	snprintf(cause, sizeof(cause), "%s", err->message);
+	return ts_error_set(err, TS_ERR_UNAVAILABLE, BUSY_CODE, NULL,
+			    "Database busy after %d attempt%s (%s)", runs, runs == 1 ? "" : "s",
+			    cause);
+}
+
+/* Before repetition `repeat` (1-based) of a deadlock victim: a full-jitter
+ * backoff, 0..5 ms, 0..10, 0..20, 0..40, then 0..80 ms (ts_retry_delay_ms),
+ * so two executors that lost to each other on two Galera nodes do not
+ * meet again at once, while the waits of all six stay under a quarter of
+ * a second. */
+static void backoff(int repeat)
+{
+	int64_t ms = ts_retry_delay_ms(repeat, 5, 80, -1, ts_retry_random());
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
 }
 
 enum ts_err db_run(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_error *err)
@@ -58,11 +128,18 @@ enum ts_err db_run(struct ts_db *db, db_unit_fn *unit, void *ctx, struct ts_erro
 	for (int repeat = 0;; repeat++) {
 		db->last_errno = 0;
 		rc = unit(db, ctx, err);
-		if (rc == TS_OK || repeat >= repeats_allowed(db, rc))
+		if (rc == TS_OK)
 			return rc;
+		if (repeat >= repeats_allowed(db, rc)) {
+			if (rc == TS_ERR_DB && is_contention(db))
+				rc = report_busy(repeat + 1, err);
+			return rc;
+		}
 		/* A deadlock victim is rolled back already, a dropped
 		 * connection has nothing open; this covers every other case. */
 		db_rollback_quietly(db);
+		if (db->last_errno == ER_LOCK_DEADLOCK)
+			backoff(repeat + 1);
 	}
 }
 
