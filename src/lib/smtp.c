@@ -125,7 +125,9 @@ static size_t on_reply(char *data, size_t size, size_t nmemb, void *userp)
 }
 
 /* curl's words for a TLS failure, prefixed with what it means here:
- * nothing was sent in clear, and what the operator should look at. */
+ * nothing was sent in clear, and what the operator should look at. The
+ * CA file's path is kept whole (it is what the operator must check);
+ * when the line is too long, curl's words are what is cut. */
 static void explain_tls(struct mail *m, CURLcode result)
 {
 	char said[TS_SMTP_ERROR_MAX];
@@ -134,7 +136,7 @@ static void explain_tls(struct mail *m, CURLcode result)
 							    : curl_easy_strerror(result));
 	if (result == CURLE_PEER_FAILED_VERIFICATION)
 		snprintf(m->resp.error, sizeof(m->resp.error),
-			 "not sent: the relay's certificate could not be verified with %.60s: %.120s",
+			 "not sent: the relay's certificate could not be verified with %.170s: %.120s",
 			 m->client->ca_file, said);
 	else if (result == CURLE_USE_SSL_FAILED)
 		snprintf(m->resp.error, sizeof(m->resp.error),

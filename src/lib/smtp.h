@@ -10,7 +10,7 @@
 #include "tstime.h"
 #include "webhook.h"
 
-#define TS_SMTP_ERROR_MAX 256
+#define TS_SMTP_ERROR_MAX 512 /* room for a CA file path kept whole */
 #define TS_SMTP_REPLY_MAX 512
 
 /* Mails in flight through one webhook pool. */
