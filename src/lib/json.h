@@ -64,6 +64,9 @@ enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */
 
+/* The task's object alone, {"task_id": ..., ..., "on_failure": ...}: the
+ * representation every body below repeats (json_task.c). */
+char *ts_json_task_object(const struct ts_task *task);
 /* {"message": message, "task_id": id, "task": {...}} */
 char *ts_json_task_created(const struct ts_task *task, const char *message);
 /* {"task": {...}} */
