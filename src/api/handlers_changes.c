@@ -43,8 +43,15 @@ void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
 		return;
 	}
 	resp->status = 200;
-	resp->body = message ? ts_json_task_created(task, message) : ts_json_task_one(task);
-	ts_tasks_set_etag(resp, task);
+	if (message) {
+		resp->body = ts_json_task_created(task, message);
+		ts_tasks_set_etag(resp, task);
+		return;
+	}
+	/* The body is the text the tag is the digest of. */
+	resp->body = ts_json_task_one(task);
+	if (!resp->body || ts_etag_task_text(resp->body, resp->etag, NULL) != TS_OK)
+		resp->etag[0] = '\0';
 }
 
 /* 412 unless the request's If-Match (when it has one) matches `task`. */
