@@ -348,7 +348,7 @@ static void make_task(const char *body, struct ts_task *task)
 
 	ck_assert_int_eq(parse_req(body, &req, &err), TS_OK);
 	ts_task_init(task);
-	ck_assert_msg(ts_validate_task_request(&req, task, &err) == TS_OK,
+	ck_assert_msg(ts_validate_task_request(&req, task, NULL, &err) == TS_OK,
 		      "invalid: %s", err.message);
 	ts_task_request_cleanup(&req);
 	ts_id_new(task->id);
