@@ -131,8 +131,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	resp->status = replayed ? 200 : 201;
 	resp->replayed = replayed;
 	set_location(resp, task.id);
-	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
-	ts_tasks_set_etag(resp, &task);
+	ts_tasks_set_task(resp, &task, "Task scheduled successfully");
 	goto out;
 fail:
 	ts_http_error(resp, 0, &err);

@@ -165,19 +165,18 @@ char *ts_json_task_one(const struct ts_task *task)
 	return ts_strbuf_finish(&o);
 }
 
-char *ts_json_task_created(const struct ts_task *task, const char *message)
+char *ts_json_task_created(const char *task_one, const char *task_id, const char *message)
 {
 	struct ts_strbuf o;
 
 	ts_strbuf_init(&o);
-
 	TS_STRBUF_LITERAL(&o, "{\"message\":");
 	put_string(&o, message);
 	TS_STRBUF_LITERAL(&o, ",\"task_id\":");
-	put_string(&o, task->id);
-	TS_STRBUF_LITERAL(&o, ",\"task\":");
-	put_task(&o, task);
-	TS_STRBUF_LITERAL(&o, "}");
+	put_string(&o, task_id);
+	TS_STRBUF_LITERAL(&o, ",");
+	/* {"task":{...}} less its opening brace: the same last member. */
+	ts_strbuf_puts(&o, task_one + 1);
 	return ts_strbuf_finish(&o);
 }
 

@@ -485,11 +485,14 @@ END_TEST
 START_TEST(task_created)
 {
 	struct ts_task task;
-	char *text;
+	char *text, *one;
 	cJSON *root;
 
 	make_task(message_body, &task);
-	text = ts_json_task_created(&task, "Task scheduled successfully");
+	one = ts_json_task_one(&task);
+	ck_assert_ptr_nonnull(one);
+	text = ts_json_task_created(one, task.id, "Task scheduled successfully");
+	free(one);
 	root = parse_response(text);
 	ck_assert_int_eq(cJSON_GetArraySize(root), 3);
 	ck_assert_str_eq(str_member(root, "message"), "Task scheduled successfully");
@@ -604,10 +607,10 @@ START_TEST(task_text_as_cjson_prints_it)
 	tasks[1].status = TS_STATUS_COMPLETED;
 
 	for (int i = 0; i < 2; i++) {
-		text = ts_json_task_one(&tasks[i]);
-		same_as_cjson(text);
-		free(text);
-		text = ts_json_task_created(&tasks[i], tricky);
+		char *one = ts_json_task_one(&tasks[i]);
+		same_as_cjson(one);
+		text = ts_json_task_created(one, tasks[i].id, tricky);
+		free(one);
 		same_as_cjson(text);
 		free(text);
 	}
