@@ -254,6 +254,15 @@ static char *query_value_text(const cJSON *v)
 		return strdup(v->valuestring);
 	if (cJSON_IsNull(v))
 		return strdup("");
+	/* A whole number in int range, the usual case, without a print
+	 * buffer: cJSON_PrintUnformatted writes it with "%1.15g", the same
+	 * digits as "%d" (but "-0" for negative zero, left to cJSON). */
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)v->valueint &&
+	    !(v->valueint == 0 && signbit(v->valuedouble))) {
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%d", v->valueint);
+		return strdup(buf);
+	}
 	return cJSON_PrintUnformatted(v);
 }
 

@@ -70,8 +70,8 @@ static void put_time(struct ts_strbuf *o, ts_time_us t)
 	put_string(o, ts_time_format(t, buf));
 }
 
-/* A whole number as cJSON prints an integral one ("%d"), digit by digit:
- * snprintf was a fifth of the instructions of a task's text. */
+/* A whole number, digit by digit, as cJSON printed it ("%1.15g" writes an
+ * int's digits): snprintf was a fifth of the instructions of a task's text. */
 static void put_int(struct ts_strbuf *o, int v)
 {
 	char buf[12];

@@ -738,7 +738,8 @@ START_TEST(webhook_query_params)
 		{ "q", "a b&c=d" }, { "n", "42" }, { "neg", "-3" }, { "f", "1.5" },
 		{ "big", "12345678901" }, { "t", "true" }, { "no", "false" }, { "z", "" },
 		{ "o", "{\"x\":1,\"y\":[true]}" }, { "a", "[1,\"two\",null]" },
-		{ "u", "caf\xc3\xa9" },
+		{ "u", "caf\xc3\xa9" }, { "max", "2147483647" }, { "min", "-2147483648" },
+		{ "over", "2147483648" }, { "mz", "-0" }, { "e", "1000" },
 	};
 	struct ts_webhook_spec spec;
 	struct ts_error err;
@@ -748,7 +749,9 @@ START_TEST(webhook_query_params)
 		"{\"url\":\"http://h/\",\"method\":\"GET\",\"data\":{"
 		"\"q\":\"a b&c=d\",\"n\":42,\"neg\":-3,\"f\":1.5,\"big\":12345678901,"
 		"\"t\":true,\"no\":false,\"z\":null,"
-		"\"o\":{\"x\":1,\"y\":[true]},\"a\":[1,\"two\",null],\"u\":\"caf\\u00e9\"}}",
+		"\"o\":{\"x\":1,\"y\":[true]},\"a\":[1,\"two\",null],\"u\":\"caf\\u00e9\","
+		"\"max\":2147483647,\"min\":-2147483648,\"over\":2147483648,\"mz\":-0,"
+		"\"e\":1e3}}",
 		&spec, &err), TS_OK);
 	ck_assert_uint_eq(spec.query_count, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < spec.query_count; i++) {
