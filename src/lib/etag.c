@@ -1,7 +1,6 @@
 /* etag.c -- strong entity tags of tasks, and If-Match lists (RFC 9110). */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +9,7 @@
 #include "sign.h"
 
 #define ETAG_HEX_DIGITS 32
+_Static_assert(ETAG_HEX_DIGITS + 3 <= TS_ETAG_MAX, "quotes, digits and terminator fit");
 
 enum ts_err ts_etag_task(const struct ts_task *task, char out[TS_ETAG_MAX],
 			 struct ts_error *err)
@@ -34,8 +34,12 @@ enum ts_err ts_etag_task_text(const char *task_one, char out[TS_ETAG_MAX],
 	enum ts_err rc = ts_sign_sha256_hex(task_one, strlen(task_one), hex, err);
 
 	out[0] = '\0';
-	if (rc == TS_OK)
-		snprintf(out, TS_ETAG_MAX, "\"%.*s\"", ETAG_HEX_DIGITS, hex);
+	if (rc == TS_OK) {
+		out[0] = '"';
+		memcpy(out + 1, hex, ETAG_HEX_DIGITS);
+		out[ETAG_HEX_DIGITS + 1] = '"';
+		out[ETAG_HEX_DIGITS + 2] = '\0';
+	}
 	return rc;
 }
 
