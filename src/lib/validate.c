@@ -276,6 +276,8 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	enum ts_err rc;
 	const char *why = NULL;
 
+	if (hosts)
+		memset(hosts, 0, sizeof(*hosts));
 	if (!req->action)
 		return missing(err, "action");
 	if (!ts_action_parse(req->action, &task->action))
@@ -286,8 +288,6 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	if (!req->run_at && !req->cron)
 		return missing(err, "run_at");
 
-	if (hosts)
-		memset(hosts, 0, sizeof(*hosts));
 	rc = validate_payload(task->action, req->payload_json, hosts, err);
 	if (rc)
 		return rc;
