@@ -26,6 +26,8 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/utf8.c src/lib/utf8.h \
 	src/lib/json_strict.c src/lib/json_strict.h \
 	src/lib/json.c src/lib/json.h \
+	src/lib/json_task.c \
+	src/lib/strbuf.c src/lib/strbuf.h \
 	src/lib/webhook_spec.c src/lib/webhook_spec.h \
 	src/lib/message_spec.c src/lib/message_spec.h \
 	src/lib/email_spec.c src/lib/email_spec.h \

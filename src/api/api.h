@@ -66,8 +66,11 @@ ts_route_handler ts_tasks_patch;
 ts_route_handler ts_tasks_pause;
 ts_route_handler ts_tasks_resume;
 
-/* Sets the ETag header of a response that carries `task`. */
-void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task);
+/* Sets the body of a response that carries `task`, {"task": {...}} or
+ * with `message` (may be NULL) the shape of a created task, and its ETag
+ * header. */
+void ts_tasks_set_task(struct ts_http_response *resp, const struct ts_task *task,
+		       const char *message);
 
 /* Answers 200 with `task` and its ETag when `rc` is TS_OK, else the error
  * `err`: {"task": {...}}, or with `message` (may be NULL) the shape of a

@@ -88,7 +88,8 @@ bool ts_auth_tenant(struct ts_api *api, const struct ts_http_request *req,
 	explicit_bzero(token, sizeof(token));
 	known = cache_find(hash, now);
 	if (known) {
-		snprintf(tenant, TS_TENANT_MAX, "%s", known);
+		/* cache_put stored it terminated within TS_TENANT_MAX. */
+		memcpy(tenant, known, strlen(known) + 1);
 		return true;
 	}
 	switch (ts_db_key_tenant(api->db, hash, tenant, &err)) {

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,9 +94,53 @@ void ts_fcgi_read_body(struct ts_fcgi *f, unsigned long max_body, struct ts_http
 	req->body[req->body_len] = '\0';
 }
 
+/* The parameters a request's handling reads. */
+struct params {
+	const char *method, *uri, *script_name, *query, *content_type, *idempotency_key,
+		*authorization, *if_match, *remote_addr;
+};
+
+/* Finds them all in one walk over the request's environment (FCGX_GetParam
+ * walks it once per name); the first of a repeated name counts, as there. */
+static void read_params(char **envp, struct params *p)
+{
+#define PARAM(name, field) { name, sizeof(name) - 1, offsetof(struct params, field) }
+	static const struct {
+		const char *name;
+		size_t len;
+		size_t offset;
+	} wanted[] = {
+		PARAM("REQUEST_METHOD", method),
+		PARAM("REQUEST_URI", uri),
+		PARAM("SCRIPT_NAME", script_name),
+		PARAM("QUERY_STRING", query),
+		PARAM("CONTENT_TYPE", content_type),
+		PARAM("HTTP_IDEMPOTENCY_KEY", idempotency_key),
+		PARAM("HTTP_AUTHORIZATION", authorization),
+		PARAM("HTTP_IF_MATCH", if_match),
+		PARAM("REMOTE_ADDR", remote_addr),
+	};
+#undef PARAM
+
+	memset(p, 0, sizeof(*p));
+	for (char **e = envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t len = eq ? (size_t)(eq - *e) : 0;
+
+		for (size_t i = 0; len && i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+			const char **slot = (const char **)((char *)p + wanted[i].offset);
+			if (wanted[i].len == len && !*slot && memcmp(*e, wanted[i].name, len) == 0) {
+				*slot = eq + 1;
+				break;
+			}
+		}
+	}
+}
+
 bool ts_fcgi_accept(struct ts_fcgi *f, struct ts_http_request *req)
 {
-	const char *v;
+	struct params p;
+	size_t n;
 
 	memset(req, 0, sizeof(*req));
 	if (f->active) {
@@ -106,22 +150,63 @@ bool ts_fcgi_accept(struct ts_fcgi *f, struct ts_http_request *req)
 	if (FCGX_Accept_r(&f->req) < 0)
 		return false;
 	f->active = true;
-	v = FCGX_GetParam("REQUEST_METHOD", f->req.envp);
-	snprintf(req->method, sizeof(req->method), "%s", v ? v : "");
+	read_params(f->req.envp, &p);
+	n = p.method ? strlen(p.method) : 0;
+	if (n >= sizeof(req->method))
+		n = sizeof(req->method) - 1;
+	memcpy(req->method, p.method ? p.method : "", n);
+	req->method[n] = '\0';
 	/* REQUEST_URI is set by lighttpd and Apache alike, whatever the
 	 * mapping of SCRIPT_NAME and PATH_INFO; it is the path the client sent. */
-	v = FCGX_GetParam("REQUEST_URI", f->req.envp);
-	if (!v || !*v)
-		v = FCGX_GetParam("SCRIPT_NAME", f->req.envp);
-	copy_path(req, v ? v : "/");
-	v = FCGX_GetParam("QUERY_STRING", f->req.envp);
-	req->query = v ? v : "";
-	req->content_type = FCGX_GetParam("CONTENT_TYPE", f->req.envp);
-	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", f->req.envp);
-	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", f->req.envp);
-	req->if_match = FCGX_GetParam("HTTP_IF_MATCH", f->req.envp);
-	req->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->req.envp);
+	copy_path(req, p.uri && *p.uri ? p.uri : p.script_name ? p.script_name : "/");
+	req->query = p.query ? p.query : "";
+	req->content_type = p.content_type;
+	req->idempotency_key = p.idempotency_key;
+	req->authorization = p.authorization;
+	req->if_match = p.if_match;
+	req->remote_addr = p.remote_addr;
 	return true;
+}
+
+/* The header block being written, in a buffer on the stack. */
+struct head {
+	char *p, *end;
+};
+
+/* Appends `s`; a block that does not fit (it always does: see
+ * ts_fcgi_respond) is cut, never overrun. */
+static void put(struct head *h, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > (size_t)(h->end - h->p))
+		n = (size_t)(h->end - h->p);
+	memcpy(h->p, s, n);
+	h->p += n;
+}
+
+/* "Name: value\r\n", when `value` is not empty. */
+static void put_header(struct head *h, const char *name, const char *value)
+{
+	if (!value[0])
+		return;
+	put(h, name);
+	put(h, ": ");
+	put(h, value);
+	put(h, "\r\n");
+}
+
+/* `v` in decimal, into `buf` (at least 21 bytes); returns the text. */
+static const char *decimal(unsigned long v, char *buf, size_t size)
+{
+	char *p = buf + size;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
 }
 
 void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
@@ -131,27 +216,35 @@ void ts_fcgi_respond(struct ts_fcgi *f, const struct ts_http_response *resp)
 	/* A JSON body gets a final newline for terminals; other bodies are
 	 * sent as they are. */
 	bool json = !resp->content_type;
+	char num[24];
+	/* Every header buffer of the response, and room for the names, the
+	 * status line, the numbers and a content type. */
+	char buf[sizeof(resp->location) + sizeof(resp->www_authenticate) + sizeof(resp->allow) +
+		 sizeof(resp->link) + sizeof(resp->etag) + 1024];
+	struct head h = { buf, buf + sizeof(buf) };
 
-	FCGX_FPrintF(out, "Status: %d %s\r\n", resp->status, ts_http_reason(resp->status));
-	FCGX_FPrintF(out, "Content-Type: %s\r\n",
-		     json ? "application/json; charset=utf-8" : resp->content_type);
-	FCGX_FPrintF(out, "Content-Length: %lu\r\n", (unsigned long)len + json);
-	FCGX_FPrintF(out, "Cache-Control: no-store\r\n");
-	if (resp->location[0])
-		FCGX_FPrintF(out, "Location: %s\r\n", resp->location);
-	if (resp->www_authenticate[0])
-		FCGX_FPrintF(out, "WWW-Authenticate: %s\r\n", resp->www_authenticate);
-	if (resp->allow[0])
-		FCGX_FPrintF(out, "Allow: %s\r\n", resp->allow);
-	if (resp->link[0])
-		FCGX_FPrintF(out, "Link: %s\r\n", resp->link);
-	if (resp->etag[0])
-		FCGX_FPrintF(out, "ETag: %s\r\n", resp->etag);
+	/* Written into one buffer and handed over at once: FCGX_FPrintF's
+	 * own printf, and a call per piece, were a tenth of a GET. */
+	put(&h, "Status: ");
+	put(&h, decimal((unsigned long)resp->status, num, sizeof(num)));
+	put(&h, " ");
+	put(&h, ts_http_reason(resp->status));
+	put(&h, "\r\n");
+	put_header(&h, "Content-Type",
+		   json ? "application/json; charset=utf-8" : resp->content_type);
+	put_header(&h, "Content-Length", decimal((unsigned long)len + json, num, sizeof(num)));
+	put_header(&h, "Cache-Control", "no-store");
+	put_header(&h, "Location", resp->location);
+	put_header(&h, "WWW-Authenticate", resp->www_authenticate);
+	put_header(&h, "Allow", resp->allow);
+	put_header(&h, "Link", resp->link);
+	put_header(&h, "ETag", resp->etag);
 	if (resp->replayed)
-		FCGX_FPrintF(out, "Idempotent-Replayed: true\r\n");
+		put_header(&h, "Idempotent-Replayed", "true");
 	if (resp->retry_after)
-		FCGX_FPrintF(out, "Retry-After: %u\r\n", resp->retry_after);
-	FCGX_PutS("\r\n", out);
+		put_header(&h, "Retry-After", decimal(resp->retry_after, num, sizeof(num)));
+	put(&h, "\r\n");
+	FCGX_PutStr(buf, (int)(h.p - buf), out);
 	if (!resp->omit_body) {
 		if (len)
 			FCGX_PutStr(resp->body, (int)len, out);

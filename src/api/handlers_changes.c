@@ -3,6 +3,7 @@
  * ETag every task response carries (If-Match guards each change). */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -26,11 +27,24 @@ struct change_call {
 	change_apply *apply;
 };
 
-void ts_tasks_set_etag(struct ts_http_response *resp, const struct ts_task *task)
+void ts_tasks_set_task(struct ts_http_response *resp, const struct ts_task *task,
+		       const char *message)
 {
-	/* Without memory for the digest there is no body either; the error
-	 * is then the response's, and the header is left out. */
-	if (ts_etag_task(task, resp->etag, NULL) != TS_OK)
+	/* The task's text is written once: it is the body (or its last
+	 * member) and what the tag is the digest of. */
+	char *one = ts_json_task_one(task);
+
+	resp->etag[0] = '\0';
+	if (one && ts_etag_task_text(one, resp->etag, NULL) != TS_OK)
+		resp->etag[0] = '\0';
+	if (message) {
+		resp->body = one ? ts_json_task_created(one, task->id, message) : NULL;
+		free(one);
+	} else {
+		resp->body = one;
+	}
+	/* Without a body, the answer becomes a 500 with no tag. */
+	if (!resp->body)
 		resp->etag[0] = '\0';
 }
 
@@ -43,8 +57,7 @@ void ts_tasks_respond(struct ts_http_response *resp, enum ts_err rc,
 		return;
 	}
 	resp->status = 200;
-	resp->body = message ? ts_json_task_created(task, message) : ts_json_task_one(task);
-	ts_tasks_set_etag(resp, task);
+	ts_tasks_set_task(resp, task, message);
 }
 
 /* 412 unless the request's If-Match (when it has one) matches `task`. */

@@ -30,39 +30,29 @@ static bool idempotency_key_ok(const char *key)
 	return true;
 }
 
-/* Refuses at once a URL (of the field `field`) aimed at an address literal
- * or name that is clearly internal (the executor checks every address it
- * connects to). */
-static enum ts_err check_url_host(struct ts_api *api, const char *url, const char *field,
-				  struct ts_error *err)
+/* Refuses at once a host (of the URL in the field `field`) that is an
+ * address literal or name that is clearly internal (the executor checks
+ * every address it connects to). */
+static enum ts_err check_host(struct ts_api *api, bool too_long, const char *host,
+			      const char *field, struct ts_error *err)
 {
-	char host[TS_NETGUARD_HOST_MAX + 1];
-
-	if (!ts_validate_url_host(url, host, sizeof(host)))
+	if (too_long)
 		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", field,
 				    "Invalid field %s: the host name is too long", field);
 	return ts_netguard_check_host_for(&api->guard, host, field, err);
 }
 
 /* The webhook's target and the failure notice's, if any. */
-static enum ts_err check_target(struct ts_api *api, const struct ts_task *task,
-				struct ts_error *err)
+static enum ts_err check_targets(struct ts_api *api, const struct ts_task_hosts *hosts,
+				 struct ts_error *err)
 {
-	struct ts_webhook_spec spec;
 	enum ts_err rc = TS_OK;
 
-	if (task->action == TS_ACTION_WEBHOOK) {
-		if (ts_json_parse_webhook(task->payload_json, &spec, err) != TS_OK)
-			return TS_ERR_INVALID;
-		rc = check_url_host(api, spec.url, "payload.url", err);
-		ts_webhook_spec_cleanup(&spec);
-	}
-	if (rc == TS_OK && task->on_failure_json) {
-		if (ts_json_parse_notice_target(task->on_failure_json, &spec, err) != TS_OK)
-			return TS_ERR_INVALID;
-		rc = check_url_host(api, spec.url, "on_failure.url", err);
-		ts_webhook_spec_cleanup(&spec);
-	}
+	if (hosts->has_payload)
+		rc = check_host(api, hosts->payload_too_long, hosts->payload, "payload.url", err);
+	if (rc == TS_OK && hosts->has_on_failure)
+		rc = check_host(api, hosts->on_failure_too_long, hosts->on_failure,
+				"on_failure.url", err);
 	return rc;
 }
 
@@ -113,13 +103,14 @@ enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t 
 				   struct ts_task *task, struct ts_error *err)
 {
 	struct ts_task_request treq;
+	struct ts_task_hosts hosts;
 	enum ts_err rc = ts_json_parse_task_request(body, len, &treq, err);
 
 	if (rc)
 		return rc;
-	rc = ts_validate_task_request(&treq, task, err);
+	rc = ts_validate_task_request(&treq, task, &hosts, err);
 	if (rc == TS_OK)
-		rc = check_target(api, task, err);
+		rc = check_targets(api, &hosts, err);
 	if (rc == TS_OK)
 		rc = check_email(api, task, err);
 	if (rc == TS_OK)
@@ -187,8 +178,7 @@ void ts_tasks_create(struct ts_api *api, const struct ts_http_request *req,
 	resp->status = replayed ? 200 : 201;
 	resp->replayed = replayed;
 	set_location(resp, task.id);
-	resp->body = ts_json_task_created(&task, "Task scheduled successfully");
-	ts_tasks_set_etag(resp, &task);
+	ts_tasks_set_task(resp, &task, "Task scheduled successfully");
 	goto out;
 fail:
 	ts_http_error(resp, 0, &err);

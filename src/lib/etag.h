@@ -17,6 +17,11 @@
 enum ts_err ts_etag_task(const struct ts_task *task, char out[TS_ETAG_MAX],
 			 struct ts_error *err);
 
+/* The same tag from `task_one`, the text ts_json_task_one gave for the
+ * task (a GET's body), without writing it again. */
+enum ts_err ts_etag_task_text(const char *task_one, char out[TS_ETAG_MAX],
+			      struct ts_error *err);
+
 /* True when the If-Match header value `if_match` (a comma-separated list
  * of entity tags, or "*") matches the current tag `etag` of an existing
  * resource by the strong comparison of RFC 9110 section 8.8.3.2: weak tags

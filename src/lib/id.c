@@ -29,10 +29,17 @@ void ts_id_new(char out[TS_ID_TEXT_MAX])
 
 bool ts_id_is_valid(const char *text)
 {
-	uuid_t u;
-
-	/* uuid_parse accepts exactly the canonical 36-character form. */
-	return text && strlen(text) == 36 && uuid_parse(text, u) == 0;
+	/* The canonical 36-character form, as uuid_parse accepts it: hex
+	 * digits of either case, hyphens at 8, 13, 18 and 23. Checked here
+	 * since uuid_parse, which also decodes, cost a fortieth of a GET. */
+	if (!text)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
+		if (hyphen ? text[i] != '-' : !isxdigit((unsigned char)text[i]))
+			return false;
+	}
+	return text[36] == '\0';
 }
 
 bool ts_id_normalize(const char *text, char out[TS_ID_TEXT_MAX])

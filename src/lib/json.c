@@ -1,6 +1,6 @@
 /* json.c -- JSON mapping: request bodies and payloads in, response bodies
  * and the database layer's batch rows out (cJSON). This is the only file
- * that includes cJSON. */
+ * that includes cJSON; json_task.c writes the tasks' own text. */
 #include "config.h"
 
 #include <math.h>
@@ -26,10 +26,18 @@ static enum ts_err chosen_member(const char *text, size_t len, const char *key,
 				 struct ts_json_strict_member *m)
 {
 	struct ts_json_strict_members it;
+	size_t key_len = strlen(key);
 
 	if (!ts_json_strict_members_init(&it, text, len))
 		return TS_ERR_NOT_FOUND;
 	while (ts_json_strict_members_next(&it, m)) {
+		/* A name without escapes is its own text between the quotes:
+		 * no decoding needed (nearly every name a client writes). */
+		if (!memchr(m->name, '\\', m->name_len)) {
+			if (m->name_len == key_len + 2 && memcmp(m->name + 1, key, key_len) == 0)
+				return TS_OK;
+			continue;
+		}
 		/* cJSON parsed the whole text already: failing on a part of
 		 * it means memory ran out. */
 		cJSON *name = cJSON_ParseWithLength(m->name, m->name_len);
@@ -246,6 +254,15 @@ static char *query_value_text(const cJSON *v)
 		return strdup(v->valuestring);
 	if (cJSON_IsNull(v))
 		return strdup("");
+	/* A whole number in int range, the usual case, without a print
+	 * buffer: cJSON_PrintUnformatted writes it with "%1.15g", the same
+	 * digits as "%d" (but "-0" for negative zero, left to cJSON). */
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)v->valueint &&
+	    !(v->valueint == 0 && signbit(v->valuedouble))) {
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%d", v->valueint);
+		return strdup(buf);
+	}
 	return cJSON_PrintUnformatted(v);
 }
 
@@ -552,51 +569,15 @@ static bool add_time(cJSON *obj, const char *name, ts_time_us t)
 	return cJSON_AddStringToObject(obj, name, ts_time_format(t, buf)) != NULL;
 }
 
-/* The schedule's members of a task object. */
-static bool add_schedule(cJSON *obj, const struct ts_task *t)
-{
-	return add_string_or_null(obj, "cron", t->cron) &&
-	       cJSON_AddStringToObject(obj, "timezone", t->timezone[0] ? t->timezone : "UTC") &&
-	       (t->has_ends_at ? add_time(obj, "ends_at", t->ends_at)
-			       : cJSON_AddNullToObject(obj, "ends_at") != NULL) &&
-	       cJSON_AddStringToObject(obj, "dst_gap", ts_dst_gap_name(t->dst_gap)) &&
-	       cJSON_AddStringToObject(obj, "dst_repeat", ts_dst_repeat_name(t->dst_repeat)) &&
-	       cJSON_AddStringToObject(obj, "catch_up", ts_catch_up_name(t->catch_up));
-}
-
+/* The task's object (json_task.c writes it), as an item of a larger
+ * cJSON tree. */
 static cJSON *task_to_json(const struct ts_task *t)
 {
-	cJSON *obj = cJSON_CreateObject();
-	cJSON *payload;
+	char *text = ts_json_task_object(t);
+	cJSON *raw = text ? cJSON_CreateRaw(text) : NULL;
 
-	if (!obj)
-		return NULL;
-	/* Stored payloads are valid JSON (checked on the way in and by the
-	 * column's JSON_VALID constraint): sent back verbatim, numbers intact. */
-	payload = t->payload_json ? cJSON_CreateRaw(t->payload_json) : cJSON_CreateNull();
-	if (!cJSON_AddStringToObject(obj, "task_id", t->id) ||
-	    !cJSON_AddStringToObject(obj, "action", ts_action_name(t->action)) ||
-	    !cJSON_AddItemToObject(obj, "payload", payload) ||
-	    !add_time(obj, "run_at", t->run_at) ||
-	    !cJSON_AddStringToObject(obj, "status", ts_task_status_name(t->status)) ||
-	    !add_time(obj, "created_at", t->created_at) ||
-	    !add_time(obj, "updated_at", t->updated_at) ||
-	    !add_string_or_null(obj, "recurrence", ts_recurrence_name(t->recurrence)) ||
-	    !add_string_or_null(obj, "parent_task_id", t->parent_id) ||
-	    !add_string_or_null(obj, "error_message", t->error_message) ||
-	    !cJSON_AddNumberToObject(obj, "attempts", t->attempts) ||
-	    !cJSON_AddNumberToObject(obj, "max_attempts", t->max_attempts) ||
-	    !add_schedule(obj, t)) {
-		cJSON_Delete(obj);
-		return NULL;
-	}
-	/* Stored as the client wrote it (and JSON_VALID): sent back verbatim. */
-	if (!cJSON_AddItemToObject(obj, "on_failure", t->on_failure_json
-				   ? cJSON_CreateRaw(t->on_failure_json) : cJSON_CreateNull())) {
-		cJSON_Delete(obj);
-		return NULL;
-	}
-	return obj;
+	free(text);
+	return raw;
 }
 
 /* Prints `root` compactly and deletes it; NULL in, NULL out. */
@@ -606,21 +587,6 @@ static char *print_and_delete(cJSON *root)
 
 	cJSON_Delete(root);
 	return text;
-}
-
-char *ts_json_task_created(const struct ts_task *task, const char *message)
-{
-	cJSON *root = cJSON_CreateObject();
-	cJSON *t = task_to_json(task);
-
-	if (!root || !t || !cJSON_AddStringToObject(root, "message", message) ||
-	    !cJSON_AddStringToObject(root, "task_id", task->id) ||
-	    !cJSON_AddItemToObject(root, "task", t)) {
-		cJSON_Delete(root);
-		cJSON_Delete(t);
-		return NULL;
-	}
-	return print_and_delete(root);
 }
 
 static cJSON *occurrences_to_json(const struct ts_occurrence *occ, size_t count)
@@ -673,41 +639,6 @@ char *ts_json_task_dry_run(const struct ts_task *task, const struct ts_occurrenc
 		return NULL;
 	}
 	return print_and_delete(root);
-}
-
-char *ts_json_task_one(const struct ts_task *task)
-{
-	cJSON *root = cJSON_CreateObject();
-	cJSON *t = task_to_json(task);
-
-	if (!root || !t || !cJSON_AddItemToObject(root, "task", t)) {
-		cJSON_Delete(root);
-		cJSON_Delete(t);
-		return NULL;
-	}
-	return print_and_delete(root);
-}
-
-char *ts_json_task_list(const struct ts_task *tasks, size_t count, const char *next_cursor)
-{
-	cJSON *root = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(root, "tasks");
-
-	if (!root || !list)
-		goto fail;
-	for (size_t i = 0; i < count; i++) {
-		cJSON *t = task_to_json(&tasks[i]);
-		if (!t || !cJSON_AddItemToArray(list, t)) {
-			cJSON_Delete(t);
-			goto fail;
-		}
-	}
-	if (!add_string_or_null(root, "next_cursor", next_cursor))
-		goto fail;
-	return print_and_delete(root);
-fail:
-	cJSON_Delete(root);
-	return NULL;
 }
 
 static cJSON *run_to_json(const struct ts_run *r)
@@ -926,32 +857,6 @@ enum ts_err ts_json_parse_batch(const char *body, size_t len, size_t max_items,
 	if (rc)
 		ts_json_batch_cleanup(batch);
 	return rc;
-}
-
-char *ts_json_batch_created(const struct ts_task *tasks, size_t count)
-{
-	cJSON *root = cJSON_CreateObject();
-	cJSON *ids = cJSON_AddArrayToObject(root, "task_ids");
-	cJSON *list = cJSON_AddArrayToObject(root, "tasks");
-
-	if (!root || !ids || !list)
-		goto fail;
-	for (size_t i = 0; i < count; i++) {
-		cJSON *id = cJSON_CreateString(tasks[i].id);
-		if (!id || !cJSON_AddItemToArray(ids, id)) {
-			cJSON_Delete(id);
-			goto fail;
-		}
-		cJSON *t = task_to_json(&tasks[i]);
-		if (!t || !cJSON_AddItemToArray(list, t)) {
-			cJSON_Delete(t);
-			goto fail;
-		}
-	}
-	return print_and_delete(root);
-fail:
-	cJSON_Delete(root);
-	return NULL;
 }
 
 /* {"index", "error", "code", "field"} of one rejected element. */

@@ -70,8 +70,13 @@ enum ts_err ts_json_parse_notice_target(const char *on_failure_json,
 /* Response bodies. Each returns a NUL-terminated string that the caller
  * frees with free(), or NULL when memory ran out. */
 
-/* {"message": message, "task_id": id, "task": {...}} */
-char *ts_json_task_created(const struct ts_task *task, const char *message);
+/* The task's object alone, {"task_id": ..., ..., "on_failure": ...}: the
+ * representation every body below repeats (json_task.c). */
+char *ts_json_task_object(const struct ts_task *task);
+/* {"message": message, "task_id": id, "task": {...}} around `task_one`,
+ * the text ts_json_task_one wrote for the task whose id is `task_id` (the
+ * caller has it already: the ETag is its digest). */
+char *ts_json_task_created(const char *task_one, const char *task_id, const char *message);
 /* {"task": {...}} */
 char *ts_json_task_one(const struct ts_task *task);
 /* {"tasks": [...], "next_cursor": cursor or null} */

@@ -4,56 +4,28 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "promtext.h"
 
 void ts_promtext_init(struct ts_promtext *p)
 {
-	memset(p, 0, sizeof(*p));
+	ts_strbuf_init(&p->text);
 }
 
 void ts_promtext_cleanup(struct ts_promtext *p)
 {
-	if (!p)
-		return;
-	free(p->buf);
-	ts_promtext_init(p);
-}
-
-/* Makes room for `more` bytes and the terminator. */
-static bool reserve(struct ts_promtext *p, size_t more)
-{
-	if (p->failed)
-		return false;
-	if (p->len + more + 1 <= p->cap)
-		return true;
-	size_t cap = p->cap ? p->cap : 4096;
-	while (cap < p->len + more + 1)
-		cap *= 2;
-	char *b = realloc(p->buf, cap);
-	if (!b) {
-		p->failed = true;
-		return false;
-	}
-	p->buf = b;
-	p->cap = cap;
-	return true;
+	if (p)
+		ts_strbuf_cleanup(&p->text);
 }
 
 static void put(struct ts_promtext *p, const char *s, size_t n)
 {
-	if (!reserve(p, n))
-		return;
-	memcpy(p->buf + p->len, s, n);
-	p->len += n;
-	p->buf[p->len] = '\0';
+	ts_strbuf_put(&p->text, s, n);
 }
 
 static void puts_(struct ts_promtext *p, const char *s)
 {
-	put(p, s, strlen(s));
+	ts_strbuf_puts(&p->text, s);
 }
 
 static void printf_(struct ts_promtext *p, const char *fmt, ...)
@@ -154,15 +126,5 @@ void ts_promtext_histogram(struct ts_promtext *p, const char *name, size_t nboun
 
 char *ts_promtext_finish(struct ts_promtext *p)
 {
-	char *text;
-
-	if (!p->failed)
-		reserve(p, 0);
-	if (p->failed) {
-		ts_promtext_cleanup(p);
-		return NULL;
-	}
-	text = p->buf;
-	ts_promtext_init(p);
-	return text;
+	return ts_strbuf_finish(&p->text);
 }

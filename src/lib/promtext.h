@@ -7,12 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The text being written: a growing buffer. Every call after an
- * allocation failure does nothing, and ts_promtext_finish reports it. */
+#include "strbuf.h"
+
+/* The text being written. Every call after an allocation failure does
+ * nothing, and ts_promtext_finish reports it. */
 struct ts_promtext {
-	char *buf;
-	size_t len, cap;
-	bool failed;
+	struct ts_strbuf text;
 };
 
 /* Prepares `p` (caller-owned storage), empty. */

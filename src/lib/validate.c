@@ -314,7 +314,7 @@ enum ts_err ts_validate_amqp(const struct ts_amqp_spec *spec, struct ts_error *e
 }
 
 static enum ts_err validate_payload(enum ts_action action, const char *payload_json,
-				    struct ts_error *err)
+				    struct ts_task_hosts *hosts, struct ts_error *err)
 {
 	enum ts_err rc;
 
@@ -341,6 +341,11 @@ static enum ts_err validate_payload(enum ts_action action, const char *payload_j
 		if (rc)
 			return rc;
 		rc = ts_validate_webhook(&spec, err);
+		if (rc == TS_OK && hosts) {
+			hosts->has_payload = true;
+			hosts->payload_too_long = !ts_validate_url_host(
+				spec.url, hosts->payload, sizeof(hosts->payload));
+		}
 		ts_webhook_spec_cleanup(&spec);
 	} else {
 		struct ts_message_spec spec;
@@ -354,11 +359,14 @@ static enum ts_err validate_payload(enum ts_action action, const char *payload_j
 }
 
 enum ts_err ts_validate_task_request(const struct ts_task_request *req,
-				     struct ts_task *task, struct ts_error *err)
+				     struct ts_task *task, struct ts_task_hosts *hosts,
+				     struct ts_error *err)
 {
 	enum ts_err rc;
 	const char *why = NULL;
 
+	if (hosts)
+		memset(hosts, 0, sizeof(*hosts));
 	if (!req->action)
 		return missing(err, "action");
 	if (!ts_action_parse(req->action, &task->action))
@@ -369,7 +377,7 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	if (!req->run_at && !req->cron)
 		return missing(err, "run_at");
 
-	rc = validate_payload(task->action, req->payload_json, err);
+	rc = validate_payload(task->action, req->payload_json, hosts, err);
 	if (rc)
 		return rc;
 	if (req->run_at && ts_time_parse_rfc3339(req->run_at, &task->run_at, &why) != TS_OK)
@@ -397,6 +405,11 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 		rc = ts_json_parse_notice_target(req->on_failure_json, &target, err);
 		if (rc == TS_OK)
 			rc = ts_validate_notice_target(&target, err);
+		if (rc == TS_OK && hosts) {
+			hosts->has_on_failure = true;
+			hosts->on_failure_too_long = !ts_validate_url_host(
+				target.url, hosts->on_failure, sizeof(hosts->on_failure));
+		}
 		ts_webhook_spec_cleanup(&target);
 		if (rc)
 			return rc;

@@ -9,6 +9,7 @@
 #include "email_spec.h"
 #include "errors.h"
 #include "message_spec.h"
+#include "netguard.h"
 #include "task.h"
 #include "webhook_spec.h"
 
@@ -24,13 +25,28 @@
 
 struct ts_task_request;      /* json.h */
 
+/* The hosts a valid task's webhooks go to (ts_validate_url_host), as
+ * validation read them, so that the API can check them against its
+ * network rules without parsing the payload again. A host that does not
+ * fit leaves its text empty and sets its `_too_long`. */
+struct ts_task_hosts {
+	bool has_payload;        /* a webhook task */
+	bool payload_too_long;
+	char payload[TS_NETGUARD_HOST_MAX + 1];
+	bool has_on_failure;     /* on_failure is set */
+	bool on_failure_too_long;
+	char on_failure[TS_NETGUARD_HOST_MAX + 1];
+};
+
 /* Checks a parsed POST /tasks body and fills `task` (initialized by the
  * caller) with the action, a copy of the payload, run_at, recurrence,
- * anchor day and max_attempts. Missing fields fail with code
- * "missing_field", bad values with "invalid_field"; the field is named in
- * `err`. On failure `task` may hold partial data: ts_task_cleanup() it. */
+ * anchor day and max_attempts, and `hosts` (when not NULL) with the hosts
+ * of its URLs. Missing fields fail with code "missing_field", bad values
+ * with "invalid_field"; the field is named in `err`. On failure `task`
+ * may hold partial data: ts_task_cleanup() it. */
 enum ts_err ts_validate_task_request(const struct ts_task_request *req,
-				     struct ts_task *task, struct ts_error *err);
+				     struct ts_task *task, struct ts_task_hosts *hosts,
+				     struct ts_error *err);
 
 /* Checks the schedule fields of `req` (cron, timezone, ends_at, dst_gap,
  * dst_repeat, catch_up) for `task`, whose recurrence and run_at (when

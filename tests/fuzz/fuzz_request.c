@@ -648,7 +648,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ts_task_init(&task);
 	ts_error_clear(&err);
-	if (ts_validate_task_request(&req, &task, &err) == TS_OK) {
+	if (ts_validate_task_request(&req, &task, NULL, &err) == TS_OK) {
 		check_task(&req, &task);
 	} else if (!err.code[0] || err.status == TS_OK) {
 		fail("failed validation without an error code", NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "etag.h"
+#include "json.h"
 
 static void make_task(struct ts_task *t)
 {
@@ -42,6 +43,13 @@ START_TEST(tag_follows_the_representation)
 	t.status = TS_STATUS_SCHEDULED;
 	ck_assert_int_eq(ts_etag_task(&t, b, &err), TS_OK);
 	ck_assert_str_eq(a, b);
+
+	/* A GET's body gives the same tag as the task it shows. */
+	char *body = ts_json_task_one(&t);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_int_eq(ts_etag_task_text(body, b, &err), TS_OK);
+	ck_assert_str_eq(a, b);
+	free(body);
 	ts_task_cleanup(&t);
 }
 END_TEST

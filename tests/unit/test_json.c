@@ -348,7 +348,7 @@ static void make_task(const char *body, struct ts_task *task)
 
 	ck_assert_int_eq(parse_req(body, &req, &err), TS_OK);
 	ts_task_init(task);
-	ck_assert_msg(ts_validate_task_request(&req, task, &err) == TS_OK,
+	ck_assert_msg(ts_validate_task_request(&req, task, NULL, &err) == TS_OK,
 		      "invalid: %s", err.message);
 	ts_task_request_cleanup(&req);
 	ts_id_new(task->id);
@@ -485,11 +485,14 @@ END_TEST
 START_TEST(task_created)
 {
 	struct ts_task task;
-	char *text;
+	char *text, *one;
 	cJSON *root;
 
 	make_task(message_body, &task);
-	text = ts_json_task_created(&task, "Task scheduled successfully");
+	one = ts_json_task_one(&task);
+	ck_assert_ptr_nonnull(one);
+	text = ts_json_task_created(one, task.id, "Task scheduled successfully");
+	free(one);
 	root = parse_response(text);
 	ck_assert_int_eq(cJSON_GetArraySize(root), 3);
 	ck_assert_str_eq(str_member(root, "message"), "Task scheduled successfully");
@@ -549,6 +552,77 @@ START_TEST(task_list)
 	cJSON_Delete(root);
 	free(text);
 
+	ts_task_cleanup(&tasks[0]);
+	ts_task_cleanup(&tasks[1]);
+}
+END_TEST
+
+/* `text` must be exactly what cJSON prints for the same value: the bodies
+ * are written without cJSON, and clients, ETags and stored notices saw
+ * cJSON's text before. */
+static void same_as_cjson(const char *text)
+{
+	cJSON *root = cJSON_Parse(text);
+	char *again;
+
+	ck_assert_msg(root != NULL, "not JSON: %.200s", text);
+	again = cJSON_PrintUnformatted(root);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_str_eq(text, again);
+	free(again);
+	cJSON_Delete(root);
+}
+
+START_TEST(task_text_as_cjson_prints_it)
+{
+	struct ts_task tasks[2];
+	char tricky[80], *p = tricky, *text;
+
+	/* Every control byte, quote, backslash, DEL and UTF-8. */
+	for (int c = 1; c < 0x20; c++)
+		*p++ = (char)c;
+	strcpy(p, "\"\\/\x7f" "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	for (int i = 0; i < 2; i++) {
+		ts_task_init(&tasks[i]);
+		ts_id_new(tasks[i].id);
+		tasks[i].payload_json = strdup("{\"url\":\"http://h/x?a=1\",\"data\":{\"n\":[1,-2.5,"
+					       "null,true,{}],\"s\":\"\\u0001\\\"\"}}");
+		ck_assert_ptr_nonnull(tasks[i].payload_json);
+		tasks[i].run_at = 1772348400250000;
+		tasks[i].created_at = 1769940000000000;
+		tasks[i].updated_at = 1769940000000001;
+	}
+	tasks[0].error_message = strdup(tricky);
+	ck_assert_ptr_nonnull(tasks[0].error_message);
+	tasks[0].attempts = 12;
+	tasks[0].max_attempts = 100;
+	tasks[0].recurrence = TS_RECUR_WEEKLY;
+	tasks[0].has_ends_at = true;
+	tasks[0].ends_at = 1800000000000000;
+	snprintf(tasks[0].parent_id, sizeof(tasks[0].parent_id), "%s", tasks[1].id);
+	snprintf(tasks[0].timezone, sizeof(tasks[0].timezone), "Europe/Berlin");
+	snprintf(tasks[0].cron, sizeof(tasks[0].cron), "*/5 * * * *");
+	tasks[0].on_failure_json = strdup("{\"url\":\"http://h/f\",\"headers\":{\"A\":\"b\"}}");
+	ck_assert_ptr_nonnull(tasks[0].on_failure_json);
+	tasks[1].status = TS_STATUS_COMPLETED;
+
+	for (int i = 0; i < 2; i++) {
+		char *one = ts_json_task_one(&tasks[i]);
+		same_as_cjson(one);
+		text = ts_json_task_created(one, tasks[i].id, tricky);
+		free(one);
+		same_as_cjson(text);
+		free(text);
+	}
+	text = ts_json_task_list(tasks, 2, "djE6MTIzOmFiYw");
+	same_as_cjson(text);
+	free(text);
+	text = ts_json_task_list(NULL, 0, NULL);
+	ck_assert_str_eq(text, "{\"tasks\":[],\"next_cursor\":null}");
+	free(text);
+	text = ts_json_batch_created(tasks, 2);
+	same_as_cjson(text);
+	free(text);
 	ts_task_cleanup(&tasks[0]);
 	ts_task_cleanup(&tasks[1]);
 }
@@ -664,7 +738,8 @@ START_TEST(webhook_query_params)
 		{ "q", "a b&c=d" }, { "n", "42" }, { "neg", "-3" }, { "f", "1.5" },
 		{ "big", "12345678901" }, { "t", "true" }, { "no", "false" }, { "z", "" },
 		{ "o", "{\"x\":1,\"y\":[true]}" }, { "a", "[1,\"two\",null]" },
-		{ "u", "caf\xc3\xa9" },
+		{ "u", "caf\xc3\xa9" }, { "max", "2147483647" }, { "min", "-2147483648" },
+		{ "over", "2147483648" }, { "mz", "-0" }, { "e", "1000" },
 	};
 	struct ts_webhook_spec spec;
 	struct ts_error err;
@@ -674,7 +749,9 @@ START_TEST(webhook_query_params)
 		"{\"url\":\"http://h/\",\"method\":\"GET\",\"data\":{"
 		"\"q\":\"a b&c=d\",\"n\":42,\"neg\":-3,\"f\":1.5,\"big\":12345678901,"
 		"\"t\":true,\"no\":false,\"z\":null,"
-		"\"o\":{\"x\":1,\"y\":[true]},\"a\":[1,\"two\",null],\"u\":\"caf\\u00e9\"}}",
+		"\"o\":{\"x\":1,\"y\":[true]},\"a\":[1,\"two\",null],\"u\":\"caf\\u00e9\","
+		"\"max\":2147483647,\"min\":-2147483648,\"over\":2147483648,\"mz\":-0,"
+		"\"e\":1e3}}",
 		&spec, &err), TS_OK);
 	ck_assert_uint_eq(spec.query_count, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < spec.query_count; i++) {
@@ -837,6 +914,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, task_one_finished_states);
 	tcase_add_test(tc, task_created);
 	tcase_add_test(tc, task_list);
+	tcase_add_test(tc, task_text_as_cjson_prints_it);
 	tcase_add_test(tc, error_with_field);
 	tcase_add_test(tc, error_without_field);
 	tcase_add_test(tc, string_member);

@@ -44,10 +44,60 @@ static enum ts_err submit(const char *body, struct ts_task *task, struct ts_erro
 	rc = ts_json_parse_task_request(body, strlen(body), &req, err);
 	if (rc)
 		return rc;
-	rc = ts_validate_task_request(&req, task, err);
+	rc = ts_validate_task_request(&req, task, NULL, err);
 	ts_task_request_cleanup(&req);
 	return rc;
 }
+
+/* Validates `body` (which must pass) and returns the hosts it reads. */
+static void hosts_of(const char *body, struct ts_task_hosts *hosts)
+{
+	struct ts_task_request req;
+	struct ts_task task;
+	struct ts_error err;
+
+	ts_error_clear(&err);
+	ts_task_init(&task);
+	ck_assert_int_eq(ts_json_parse_task_request(body, strlen(body), &req, &err), TS_OK);
+	ck_assert_msg(ts_validate_task_request(&req, &task, hosts, &err) == TS_OK, "%s",
+		      err.message);
+	ts_task_request_cleanup(&req);
+	ts_task_cleanup(&task);
+}
+
+START_TEST(hosts_of_the_urls)
+{
+	struct ts_task_hosts h;
+	char *long_host = malloc(400), *body;
+
+	hosts_of("{\"action\":\"webhook\",\"run_at\":\"2030-01-01T00:00:00Z\","
+		 "\"payload\":{\"url\":\"https://Hooks.example:8443/x?y=1\"},"
+		 "\"on_failure\":{\"url\":\"http://[2001:db8::1]/f\"}}", &h);
+	ck_assert(h.has_payload && !h.payload_too_long);
+	ck_assert_str_eq(h.payload, "Hooks.example");
+	ck_assert(h.has_on_failure && !h.on_failure_too_long);
+	ck_assert_str_eq(h.on_failure, "2001:db8::1");
+
+	hosts_of("{\"action\":\"message\",\"run_at\":\"2030-01-01T00:00:00Z\","
+		 "\"payload\":{\"recipient\":\"ops\",\"message\":\"hi\"}}", &h);
+	ck_assert(!h.has_payload && !h.has_on_failure);
+
+	/* Labels of up to 63 characters: a valid name longer than the guard
+	 * looks at. */
+	ck_assert_ptr_nonnull(long_host);
+	long_host[0] = '\0';
+	for (int i = 0; i < 5; i++)
+		strcat(long_host, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.");
+	strcat(long_host, "example");
+	body = fmt("{\"action\":\"webhook\",\"run_at\":\"2030-01-01T00:00:00Z\","
+		   "\"payload\":{\"url\":\"http://%s/\"}}", long_host);
+	hosts_of(body, &h);
+	ck_assert(h.has_payload && h.payload_too_long);
+	ck_assert_str_eq(h.payload, "");
+	free(body);
+	free(long_host);
+}
+END_TEST
 
 /* `body` must be refused with `code` naming `field` ("" for none). */
 static void expect_error(const char *body, const char *code, const char *field)
@@ -819,6 +869,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, email_rules);
 	tcase_add_test(tc, amqp_rules);
 	tcase_add_test(tc, invalid_payload);
+	tcase_add_test(tc, hosts_of_the_urls);
 	tcase_add_test(tc, invalid_run_at);
 	tcase_add_test(tc, invalid_recurrence);
 	tcase_add_test(tc, invalid_max_attempts);

