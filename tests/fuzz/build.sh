@@ -29,11 +29,11 @@ srcdir=$(cd "$fuzzdir/../.." && pwd)
 # name:library sources (relative to src/):pkg-config modules. When a
 # library file starts calling another module, add that file here.
 harness_table=(
-	"request:lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/amqp_spec.c lib/email_spec.c lib/mail.c lib/validate.c lib/validate_schedule.c lib/task_schedule.c lib/schedule.c lib/cron.c lib/tz.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson libical"
+	"request:lib/json.c lib/json_task.c lib/strbuf.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/amqp_spec.c lib/email_spec.c lib/mail.c lib/validate.c lib/validate_schedule.c lib/task_schedule.c lib/schedule.c lib/cron.c lib/tz.c lib/netguard.c lib/tstime.c lib/task.c lib/errors.c:libcjson libical"
 	"rfc3339:lib/tstime.c:"
 	"cursor:lib/cursor.c lib/b64url.c lib/id.c lib/tstime.c lib/errors.c:uuid"
-	"merge_patch:lib/json_patch.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/amqp_spec.c lib/email_spec.c lib/schedule.c lib/cron.c lib/tz.c lib/tstime.c lib/task.c lib/errors.c:libcjson libical"
-	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/amqp_spec.c lib/email_spec.c lib/schedule.c lib/cron.c lib/tz.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto libical"
+	"merge_patch:lib/json_patch.c lib/json.c lib/json_task.c lib/strbuf.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/amqp_spec.c lib/email_spec.c lib/schedule.c lib/cron.c lib/tz.c lib/tstime.c lib/task.c lib/errors.c:libcjson libical"
+	"query:api/http.c lib/token.c lib/b64url.c lib/sign.c lib/log.c lib/json.c lib/json_task.c lib/strbuf.c lib/json_strict.c lib/utf8.c lib/webhook_spec.c lib/message_spec.c lib/amqp_spec.c lib/email_spec.c lib/schedule.c lib/cron.c lib/tz.c lib/tstime.c lib/task.c lib/errors.c:libcjson libcrypto libical"
 )
 
 usage() {
