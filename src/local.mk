@@ -127,6 +127,8 @@ src_tasksched_executor_SOURCES = src/executor/main.c \
 	src/executor/action_email.c src/executor/action_amqp.c \
 	src/executor/job.c src/executor/job.h \
 	src/executor/recorder.c src/executor/recorder.h \
+	src/executor/claimer.c src/executor/claimer.h \
+	src/executor/worker.c src/executor/worker.h \
 	src/executor/notifier.c src/executor/notifier.h \
 	src/executor/timers.c src/executor/timers.h
 src_tasksched_executor_CFLAGS = $(AM_CFLAGS) -pthread

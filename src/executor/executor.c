@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "claimer.h"
 #include "db/db.h"
 #include "executor.h"
 #include "job.h"
@@ -75,6 +76,7 @@ struct ts_executor {
 	struct ts_job_queue pending;     /* claimed, not started */
 	struct ts_job_queue done;        /* finished, not handed to the recorder */
 	struct ts_recorder *recorder;
+	struct ts_claimer *claimer;      /* the run's claims, on its thread */
 	struct ts_notifier *notifier;    /* failure notices, through the same pool */
 	struct ts_netguard guard;
 	volatile sig_atomic_t stop;
@@ -87,6 +89,7 @@ struct ts_executor {
 	int64_t poll_us;              /* executor_poll_ms */
 	int64_t renew_us;             /* lease renewal interval */
 	size_t max_ahead;             /* claimed + in flight at most */
+	size_t claim_size;            /* tasks one claim asks for at most */
 	bool end_reached;             /* opts.end_at has come */
 	bool nothing_due;             /* --once: a claim found nothing more */
 	int64_t record_deadline;      /* after a database failure: stop waiting for the recorder */
@@ -182,6 +185,7 @@ void ts_executor_free(struct ts_executor *ex)
 {
 	if (!ex)
 		return;
+	ts_claimer_free(ex->claimer);
 	ts_recorder_free(ex->recorder, NULL, NULL);
 	ts_job_queue_clear(&ex->pending);
 	ts_job_queue_clear(&ex->done);
@@ -374,47 +378,32 @@ static void release_pending(struct ts_executor *ex)
 	ts_job_queue_clear(&ex->pending);
 }
 
-/* Claims up to `limit` due tasks into the pending queue; returns how many.
- * A claim that kept losing to other executors' (on Galera, other nodes'
- * claims of the same rows) sets *lost and leaves the run going: the next
- * pass claims again, where an outage ends the run. */
-static size_t claim(struct ts_executor *ex, unsigned limit, bool *lost)
+/* Takes a finished claim's tasks into the pending queue; returns how
+ * many. A claim that kept losing to other executors' (on Galera, other
+ * nodes' claims of the same rows) sets *lost and leaves the run going: the
+ * next pass claims again, where an outage ends the run. Tasks claimed
+ * while the run was already being abandoned go back at once. */
+static size_t settle_claim(struct ts_executor *ex, struct ts_claim *got, bool *lost)
 {
-	struct ts_task *tasks = NULL;
-	struct ts_error err;
-	size_t count = 0, taken = 0;
+	size_t count = got->jobs.count;
 
 	*lost = false;
-	ts_error_clear(&err);
-	int64_t t0 = ts_time_monotonic_us();
-	if (ts_db_claim_due(ex->db, ex->id, limit, ex->conf->executor_lease_seconds,
-			    &tasks, &count, &err) != TS_OK) {
-		if (ts_db_error_is_busy(&err)) {
+	if (got->rc != TS_OK) {
+		if (ts_db_error_is_busy(&got->err)) {
 			ts_log_warning("claim lost to other executors, claiming again: %s",
-				       err.message);
+				       got->err.message);
 			*lost = true;
 		} else {
-			note_db_failure(ex, &err);
+			note_db_failure(ex, &got->err);
 		}
 		return 0;
 	}
 	if (count)
-		ts_log_debug("claimed %zu tasks in %.1f ms", count,
-			     (double)(ts_time_monotonic_us() - t0) / 1000.0);
-	for (size_t i = 0; i < count; i++) {
-		struct ts_job *j = calloc(1, sizeof(*j));
-		if (!j) {
-			ts_log_error("out of memory; task %s returns when its lease expires",
-				     tasks[i].id);
-			continue;
-		}
-		j->task = tasks[i];
-		ts_task_init(&tasks[i]); /* ownership moved to the job */
-		ts_job_queue_push(&ex->pending, j);
-		taken++;
-	}
-	ts_task_array_free(tasks, count);
-	return taken;
+		ts_log_debug("claimed %zu tasks in %.1f ms", count, (double)got->took_us / 1000.0);
+	ts_job_queue_splice(&ex->pending, &got->jobs);
+	if (is_abandoning(ex))
+		release_pending(ex);
+	return count;
 }
 
 /* The timed jobs. Each returns when it is next due (timers.h). */
@@ -477,16 +466,21 @@ static int64_t reap_job(void *arg, int64_t now)
 	return now + REAP_INTERVAL_MS * TS_USEC_PER_MSEC;
 }
 
-/* Refill only once the queue runs low: claiming a few rows whenever one
- * request finishes would cost a commit each. While the queue is full the
- * job is not ready, and the loop sleeps until a response frees a slot. */
+/* The claim job is ready when a claim has finished (to take it), or
+ * when none is under way and there is room for a whole claim: the next
+ * claim is asked for while the last one's tasks still go out, and in
+ * full batches (claiming a few rows whenever one request finishes would
+ * cost a commit each). While the claimer works or the queue is full the
+ * job is not ready, and the loop sleeps until the claimer or a response
+ * wakes it. */
 static bool claim_ready(void *arg)
 {
 	const struct ts_executor *ex = arg;
 	size_t busy = ex->pending.count + in_flight(ex);
 
-	return !is_ending(ex) && busy < ex->max_ahead &&
-	       ex->pending.count < ex->conf->executor_concurrency;
+	if (!ts_claimer_idle(ex->claimer))
+		return ts_claimer_done(ex->claimer);
+	return !is_ending(ex) && busy + ex->claim_size <= ex->max_ahead;
 }
 
 /* How long until the next claim is worth trying, after one that did not
@@ -508,24 +502,26 @@ static int64_t claim_delay(struct ts_executor *ex)
 	return due_in;
 }
 
-/* Claims what fits into the queue. A full claim means more may be due, so
- * it asks for the next pass; after a database failure the run winds down
- * and the job is not ready again. With --once, a claim that finds nothing
- * ends the run. */
+/* Asks the claimer for a claim, or takes the one it finished. A full
+ * claim means more may be due, so the next is asked for as soon as there
+ * is room; after a database failure the run winds down and the job is not
+ * ready again. With --once, a claim that finds nothing ends the run. */
 static int64_t claim_job(void *arg, int64_t now)
 {
 	struct ts_executor *ex = arg;
-	size_t busy = ex->pending.count + in_flight(ex);
-	size_t want = ex->max_ahead - busy;
-
-	if (want > ex->conf->executor_batch_size)
-		want = ex->conf->executor_batch_size;
+	struct ts_claim got;
 	bool lost;
-	size_t got = claim(ex, (unsigned)want, &lost);
-	if (got == want || ex->db_failed)
+
+	if (!ts_claimer_take(ex->claimer, &got)) {
+		/* Ready again when the claimer wakes the loop with the result. */
+		ts_claimer_ask(ex->claimer, (unsigned)ex->claim_size);
+		return now;
+	}
+	size_t taken = settle_claim(ex, &got, &lost);
+	if (taken == got.asked || ex->db_failed)
 		return now;
 	int64_t delay = claim_delay(ex);
-	if (ex->opts.once && got == 0 && !lost)
+	if (ex->opts.once && taken == 0 && !lost)
 		ex->nothing_due = true;
 	return now + delay;
 }
@@ -616,10 +612,13 @@ static enum ts_err begin_run(struct ts_executor *ex, const struct ts_executor_op
 	ex->poll_us = (int64_t)c->executor_poll_ms * TS_USEC_PER_MSEC;
 	/* Leases are renewed three times per lease period. */
 	ex->renew_us = (int64_t)c->executor_lease_seconds * TS_USEC_PER_SEC / 3;
-	/* Claim ahead of what is in flight so the next requests start the
-	 * moment a slot frees, without holding more than a batch. */
-	ex->max_ahead = c->executor_batch_size > 2 * c->executor_concurrency
-				? c->executor_batch_size : 2 * c->executor_concurrency;
+	/* A claim asks for a batch, and at least enough to fill the slots
+	 * twice. The loop holds at most two claims' worth: one going out
+	 * while the next is claimed, so that the next requests start the
+	 * moment a slot frees. */
+	ex->claim_size = c->executor_batch_size > 2 * c->executor_concurrency
+				 ? c->executor_batch_size : 2 * c->executor_concurrency;
+	ex->max_ahead = 2 * ex->claim_size;
 	ex->db_failed = ex->end_reached = ex->nothing_due = false;
 	ex->record_deadline = 0;
 	memcpy(ex->timers, timer_table, sizeof(ex->timers));
@@ -636,6 +635,9 @@ static enum ts_err begin_run(struct ts_executor *ex, const struct ts_executor_op
 	memset(&ex->pruned, 0, sizeof(ex->pruned));
 	ex->recorder = ts_recorder_new(c, ex->id, wake_loop, ex, err);
 	if (!ex->recorder)
+		return err ? err->status : TS_ERR_INTERNAL;
+	ex->claimer = ts_claimer_new(c, ex->id, wake_loop, ex, err);
+	if (!ex->claimer)
 		return err ? err->status : TS_ERR_INTERNAL;
 	/* For the "executor not running" alert. A database that is away
 	 * now shows in the first claim, which decides what the run does. */
@@ -664,11 +666,12 @@ static void wind_down(struct ts_executor *ex, int64_t now)
 		ts_timers_arm(&ex->timers[TIMER_FLUSH], now);
 }
 
-/* A run is over when it winds down with nothing in flight and everything
- * recorded; after a database failure the recorder gets RECORD_RETRY_MS. */
+/* A run is over when it winds down with no claim under way, nothing in
+ * flight and everything recorded; after a database failure the recorder
+ * gets RECORD_RETRY_MS. */
 static bool run_finished(struct ts_executor *ex, int64_t now)
 {
-	if (!is_ending(ex) || !is_idle(ex) || ex->done.count)
+	if (!is_ending(ex) || !is_idle(ex) || ex->done.count || !ts_claimer_idle(ex->claimer))
 		return false;
 	if (ex->db_failed && !ex->record_deadline)
 		ex->record_deadline = now + RECORD_RETRY_MS * TS_USEC_PER_MSEC;
@@ -708,6 +711,8 @@ static enum ts_err end_run(struct ts_executor *ex, struct ts_error *err)
 	size_t dropped = 0;
 	struct ts_recorder_stats st;
 
+	ts_claimer_free(ex->claimer);
+	ex->claimer = NULL;
 	ts_recorder_free(ex->recorder, &st, &dropped);
 	ex->recorder = NULL;
 	ts_log_info("run done: %lu succeeded, %lu to be retried, %lu failed",

@@ -4,8 +4,6 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +11,7 @@
 #include "finish_plan.h"
 #include "log.h"
 #include "recorder.h"
+#include "worker.h"
 
 /* Outcomes written per transaction at most: bounded statement sizes and
  * lock times, still few commits. */
@@ -21,18 +20,9 @@
 #define RETRY_PAUSE_MS 200
 
 struct ts_recorder {
-	struct ts_db *db;                  /* used by the thread only */
-	char executor_id[65];
-	void (*wake)(void *);
-	void *wake_arg;
-	pthread_t thread;
-	bool started;
-
-	pthread_mutex_t mu;                /* guards everything below */
-	pthread_cond_t cv;
+	struct ts_worker w;                /* w.mu guards everything below */
 	struct ts_job_queue queue;         /* handed over, not yet taken */
 	size_t busy;                       /* taken, being written */
-	bool stopping;
 	bool failed;
 	struct ts_error first_err;
 	struct ts_recorder_stats stats;
@@ -68,7 +58,7 @@ static enum ts_err write_batch(struct ts_recorder *rec, struct ts_job_queue *bat
 		return ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 	for (const struct ts_job *j = batch->head; j; j = j->next)
 		results[i++] = j->result;
-	rc = ts_db_finish(rec->db, rec->executor_id, results, batch->count, applied, err);
+	rc = ts_db_finish(rec->w.db, rec->w.executor_id, results, batch->count, applied, err);
 	free(results);
 	return rc;
 }
@@ -113,8 +103,8 @@ static void count_batch(struct ts_recorder *rec, const struct ts_job_queue *batc
  * queue is empty and the recorder is stopping. */
 static bool wait_for_work(struct ts_recorder *rec)
 {
-	while (!rec->queue.count && !rec->stopping)
-		pthread_cond_wait(&rec->cv, &rec->mu);
+	while (!rec->queue.count && !rec->w.stopping)
+		pthread_cond_wait(&rec->w.cv, &rec->w.mu);
 	return rec->queue.count > 0;
 }
 
@@ -127,10 +117,10 @@ static enum ts_err write_unlocked(struct ts_recorder *rec, struct ts_job_queue *
 	size_t applied = 0;
 	int64_t t0 = ts_time_monotonic_us();
 
-	pthread_mutex_unlock(&rec->mu);
+	pthread_mutex_unlock(&rec->w.mu);
 	ts_error_clear(&err);
 	enum ts_err rc = write_batch(rec, batch, &applied, &err);
-	pthread_mutex_lock(&rec->mu);
+	pthread_mutex_lock(&rec->w.mu);
 	rec->busy = 0;
 	if (rc != TS_OK) {
 		put_back(rec, batch, &err);
@@ -148,11 +138,11 @@ static void release_batch(struct ts_recorder *rec, struct ts_job_queue *batch)
 {
 	bool drained = rec->queue.count == 0;
 
-	pthread_mutex_unlock(&rec->mu);
+	pthread_mutex_unlock(&rec->w.mu);
 	ts_job_queue_clear(batch);
-	if (drained && rec->wake)
-		rec->wake(rec->wake_arg);
-	pthread_mutex_lock(&rec->mu);
+	if (drained)
+		ts_worker_wake(&rec->w);
+	pthread_mutex_lock(&rec->w.mu);
 }
 
 /* Pauses between attempts while the database is away. Called and returns
@@ -162,9 +152,9 @@ static void pause_unlocked(struct ts_recorder *rec)
 	struct timespec ts = { .tv_sec = RETRY_PAUSE_MS / 1000,
 			       .tv_nsec = (RETRY_PAUSE_MS % 1000) * 1000000L };
 
-	pthread_mutex_unlock(&rec->mu);
+	pthread_mutex_unlock(&rec->w.mu);
 	nanosleep(&ts, NULL);
-	pthread_mutex_lock(&rec->mu);
+	pthread_mutex_lock(&rec->w.mu);
 }
 
 /* The thread: writes batches while there are any, until told to stop. A
@@ -174,17 +164,17 @@ static void *recorder_main(void *arg)
 	struct ts_recorder *rec = arg;
 	struct ts_job_queue batch;
 
-	pthread_mutex_lock(&rec->mu);
+	pthread_mutex_lock(&rec->w.mu);
 	while (wait_for_work(rec)) {
 		take_batch(rec, &batch);
 		if (write_unlocked(rec, &batch) == TS_OK)
 			release_batch(rec, &batch);
-		else if (rec->stopping)
+		else if (rec->w.stopping)
 			break;
 		else
 			pause_unlocked(rec);
 	}
-	pthread_mutex_unlock(&rec->mu);
+	pthread_mutex_unlock(&rec->w.mu);
 	return NULL;
 }
 
@@ -197,28 +187,11 @@ struct ts_recorder *ts_recorder_new(const struct ts_conf *conf, const char *exec
 		ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 		return NULL;
 	}
-	snprintf(rec->executor_id, sizeof(rec->executor_id), "%s", executor_id);
-	rec->wake = wake;
-	rec->wake_arg = arg;
-	pthread_mutex_init(&rec->mu, NULL);
-	pthread_cond_init(&rec->cv, NULL);
-	if (ts_db_new(conf, &rec->db, err) != TS_OK) {
-		ts_recorder_free(rec, NULL, NULL);
+	if (ts_worker_start(&rec->w, conf, executor_id, wake, arg, recorder_main, rec, err) !=
+	    TS_OK) {
+		free(rec);
 		return NULL;
 	}
-	/* Signals are the main thread's business: the thread starts with all
-	 * of them blocked. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int failed = pthread_create(&rec->thread, NULL, recorder_main, rec);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (failed) {
-		ts_error_set(err, TS_ERR_INTERNAL, "thread", NULL, "cannot start the recorder thread");
-		ts_recorder_free(rec, NULL, NULL);
-		return NULL;
-	}
-	rec->started = true;
 	return rec;
 }
 
@@ -226,19 +199,19 @@ void ts_recorder_submit(struct ts_recorder *rec, struct ts_job_queue *jobs)
 {
 	if (!jobs->count)
 		return;
-	pthread_mutex_lock(&rec->mu);
+	pthread_mutex_lock(&rec->w.mu);
 	ts_job_queue_splice(&rec->queue, jobs);
-	pthread_cond_signal(&rec->cv);
-	pthread_mutex_unlock(&rec->mu);
+	pthread_cond_signal(&rec->w.cv);
+	pthread_mutex_unlock(&rec->w.mu);
 }
 
 size_t ts_recorder_backlog(struct ts_recorder *rec)
 {
 	size_t n;
 
-	pthread_mutex_lock(&rec->mu);
+	pthread_mutex_lock(&rec->w.mu);
 	n = rec->queue.count + rec->busy;
-	pthread_mutex_unlock(&rec->mu);
+	pthread_mutex_unlock(&rec->w.mu);
 	return n;
 }
 
@@ -246,11 +219,11 @@ bool ts_recorder_failed(struct ts_recorder *rec, struct ts_error *err)
 {
 	bool failed;
 
-	pthread_mutex_lock(&rec->mu);
+	pthread_mutex_lock(&rec->w.mu);
 	failed = rec->failed;
 	if (failed && err)
 		*err = rec->first_err;
-	pthread_mutex_unlock(&rec->mu);
+	pthread_mutex_unlock(&rec->w.mu);
 	return failed;
 }
 
@@ -263,20 +236,11 @@ void ts_recorder_free(struct ts_recorder *rec, struct ts_recorder_stats *stats,
 		memset(stats, 0, sizeof(*stats));
 	if (!rec)
 		return;
-	if (rec->started) {
-		pthread_mutex_lock(&rec->mu);
-		rec->stopping = true;
-		pthread_cond_signal(&rec->cv);
-		pthread_mutex_unlock(&rec->mu);
-		pthread_join(rec->thread, NULL);
-	}
+	ts_worker_stop(&rec->w);
 	if (dropped)
 		*dropped = rec->queue.count;
 	if (stats)
 		*stats = rec->stats;
 	ts_job_queue_clear(&rec->queue);
-	ts_db_free(rec->db);
-	pthread_cond_destroy(&rec->cv);
-	pthread_mutex_destroy(&rec->mu);
 	free(rec);
 }
