@@ -45,6 +45,7 @@ src_lib_libtasksched_a_SOURCES = \
 	src/lib/sign.c src/lib/sign.h \
 	src/lib/b64url.c src/lib/b64url.h \
 	src/lib/token.c src/lib/token.h \
+	src/lib/siphash.c src/lib/siphash.h \
 	src/lib/etag.c src/lib/etag.h \
 	src/lib/json_patch.c src/lib/json_patch.h \
 	src/lib/task_change.c src/lib/task_change.h \

@@ -35,8 +35,8 @@ void ts_tasks_set_task(struct ts_http_response *resp, const struct ts_task *task
 	char *one = ts_json_task_one(task);
 
 	resp->etag[0] = '\0';
-	if (one && ts_etag_task_text(one, resp->etag, NULL) != TS_OK)
-		resp->etag[0] = '\0';
+	if (one)
+		ts_etag_task_text(one, resp->etag);
 	if (message) {
 		resp->body = one ? ts_json_task_created(one, task->id, message) : NULL;
 		free(one);

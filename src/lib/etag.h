@@ -10,17 +10,16 @@
 /* A quoted tag: '"', 32 hex digits, '"' and the terminator. */
 #define TS_ETAG_MAX 35
 
-/* Writes the entity tag of `task` into `out`: 128 bits of the SHA-256 of
- * its JSON representation (ts_json_task_one), quoted. It is a strong
+/* Writes the entity tag of `task` into `out`: the SipHash-2-4-128 of its
+ * JSON representation (ts_json_task_one) in hex, quoted. It is a strong
  * validator: it changes whenever anything a client can see of the task
- * changes (updated_at among it), and only then. */
+ * changes (updated_at among it), and only then. Fails only for memory. */
 enum ts_err ts_etag_task(const struct ts_task *task, char out[TS_ETAG_MAX],
 			 struct ts_error *err);
 
 /* The same tag from `task_one`, the text ts_json_task_one gave for the
  * task (a GET's body), without writing it again. */
-enum ts_err ts_etag_task_text(const char *task_one, char out[TS_ETAG_MAX],
-			      struct ts_error *err);
+void ts_etag_task_text(const char *task_one, char out[TS_ETAG_MAX]);
 
 /* True when the If-Match header value `if_match` (a comma-separated list
  * of entity tags, or "*") matches the current tag `etag` of an existing

@@ -36,6 +36,7 @@ unit_tests = \
 	tests/unit/test_auth \
 	tests/unit/test_json_patch \
 	tests/unit/test_task_change \
+	tests/unit/test_siphash \
 	tests/unit/test_etag \
 	tests/unit/test_metrics \
 	tests/unit/test_openapi \
@@ -148,6 +149,10 @@ tests_unit_test_json_patch_LDADD = $(unit_ldadd)
 tests_unit_test_task_change_SOURCES = tests/unit/test_task_change.c
 tests_unit_test_task_change_CFLAGS = $(unit_cflags)
 tests_unit_test_task_change_LDADD = $(unit_ldadd)
+
+tests_unit_test_siphash_SOURCES = tests/unit/test_siphash.c
+tests_unit_test_siphash_CFLAGS = $(unit_cflags)
+tests_unit_test_siphash_LDADD = $(unit_ldadd)
 
 tests_unit_test_etag_SOURCES = tests/unit/test_etag.c
 tests_unit_test_etag_CFLAGS = $(unit_cflags)

@@ -47,7 +47,7 @@ START_TEST(tag_follows_the_representation)
 	/* A GET's body gives the same tag as the task it shows. */
 	char *body = ts_json_task_one(&t);
 	ck_assert_ptr_nonnull(body);
-	ck_assert_int_eq(ts_etag_task_text(body, b, &err), TS_OK);
+	ts_etag_task_text(body, b);
 	ck_assert_str_eq(a, b);
 	free(body);
 	ts_task_cleanup(&t);
