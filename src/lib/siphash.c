@@ -11,13 +11,16 @@ static uint64_t rotl(uint64_t x, unsigned b)
 }
 
 /* Little-endian, whatever the host's order: the digest is the same on
- * every machine, so two API hosts agree on it. */
+ * every machine, so two API hosts agree on it. One load, not eight (a
+ * byte loop was half the cost of a digest; GCC did not merge it). */
 static uint64_t load64(const uint8_t *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
+	memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
