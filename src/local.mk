@@ -103,7 +103,8 @@ src_tasksched_admin_LDADD = $(LIBTASKSCHED_LIBS)
 
 dist_pkgdata_sql_DATA = sql/001_initial.sql sql/002_api_keys_tenants.sql \
 	sql/003_schedules.sql sql/004_pause.sql sql/005_metrics.sql \
-	sql/006_retention.sql sql/007_actions.sql sql/008_metrics_per_node.sql
+	sql/006_retention.sql sql/007_actions.sql sql/008_metrics_per_node.sql \
+	sql/009_status_count_update.sql
 pkgdata_sqldir = $(pkgdatadir)/sql
 
 tasksschedconfdir = $(sysconfdir)/tasksched

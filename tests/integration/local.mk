@@ -15,7 +15,8 @@ integration_tests = \
 	tests/integration/openapi.test \
 	tests/integration/redrive.test \
 	tests/integration/batch.test \
-	tests/integration/prune.test
+	tests/integration/prune.test \
+	tests/integration/migrate.test
 
 TESTS += $(integration_tests)
 

@@ -4,9 +4,11 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db_internal.h"
 #include "log.h"
@@ -116,11 +118,39 @@ static enum ts_err read_file(const char *path, char **out, struct ts_error *err)
 	return TS_OK;
 }
 
-/* Runs each statement of a migration file. Statements end with ";" at the
- * end of a line; lines starting with "--" are comments. */
+/* The statement end a "DELIMITER" line may set, such as "//" around a
+ * trigger with a BEGIN ... END body. */
+#define DELIMITER_MAX 8
+
+/* Reads a "DELIMITER x" line, as the mariadb client does (dbconfig-common
+ * feeds the same files to that client on a new install, debian/): 1 when
+ * [first, end) is one and delim now holds x, 0 when it is not one, -1 when
+ * x is missing or longer than DELIMITER_MAX - 1 bytes. */
+static int delimiter_line(const char *first, const char *end, char *delim)
+{
+	static const char kw[] = "DELIMITER";
+	const size_t klen = sizeof(kw) - 1;
+	const char *d = first + klen;
+
+	if ((size_t)(end - first) < klen || strncasecmp(first, kw, klen) != 0 ||
+	    (d < end && !isspace((unsigned char)*d)))
+		return 0;
+	while (d < end && isspace((unsigned char)*d))
+		d++;
+	if (d == end || (size_t)(end - d) >= DELIMITER_MAX)
+		return -1;
+	memcpy(delim, d, (size_t)(end - d));
+	delim[end - d] = '\0';
+	return 1;
+}
+
+/* Runs each statement of a migration file. Statements end with ";" (or
+ * what a "DELIMITER" line set) at the end of a line; lines starting with
+ * "--" are comments. */
 static enum ts_err run_script(struct ts_db *db, const char *name, char *text,
 			      struct ts_error *err)
 {
+	char delim[DELIMITER_MAX] = ";";
 	char *stmt_start = text;
 	char *line = text;
 
@@ -133,11 +163,18 @@ static enum ts_err run_script(struct ts_db *db, const char *name, char *text,
 		const char *first = line;
 		while (first < end && isspace((unsigned char)*first))
 			first++;
-		if (end - first >= 2 && first[0] == '-' && first[1] == '-') {
-			/* blank out comments so they do not reach the server */
+		size_t dlen = strlen(delim);
+		int dl = delimiter_line(first, end, delim);
+		if (dl < 0)
+			return ts_error_set(err, TS_ERR_INVALID, "migration", NULL,
+					    "%s: DELIMITER needs 1 to %d characters", name,
+					    DELIMITER_MAX - 1);
+		if (dl > 0 || (end - first >= 2 && first[0] == '-' && first[1] == '-')) {
+			/* blank out comments and DELIMITER lines so they do not
+			 * reach the server */
 			memset(line, ' ', (size_t)(end - line));
-		} else if (end > line && end[-1] == ';') {
-			end[-1] = '\0';
+		} else if ((size_t)(end - first) >= dlen && memcmp(end - dlen, delim, dlen) == 0) {
+			end[-(ptrdiff_t)dlen] = '\0';
 			const char *s = stmt_start;
 			while (isspace((unsigned char)*s))
 				s++;
@@ -152,7 +189,7 @@ static enum ts_err run_script(struct ts_db *db, const char *name, char *text,
 	for (const char *s = stmt_start; *s; s++) {
 		if (!isspace((unsigned char)*s))
 			return ts_error_set(err, TS_ERR_INVALID, "migration", NULL,
-					    "%s: last statement does not end with ';'", name);
+					    "%s: last statement does not end with '%s'", name, delim);
 	}
 	return TS_OK;
 }
