@@ -285,14 +285,15 @@ sc_count() {
 	return 1
 }
 
-# sc_insert_due COUNT AT_US -- COUNT webhook tasks to the sink, all due at
-# AT_US (Unix microseconds), in one statement on node 1.
+# sc_insert_due COUNT AT_US [QUERY] -- COUNT webhook tasks to the sink, all
+# due at AT_US (Unix microseconds), in one statement on node 1; QUERY (such
+# as delay_ms=200) goes into their URL for the sink to act on.
 sc_insert_due() {
 	sc_sql 1 -N -B tasksched -e "SET SESSION max_recursive_iterations = $1 + 10;
 		INSERT INTO tasks (id, action, payload, run_at, due_at, status, attempts,
 		                   max_attempts, created_at, updated_at)
 		WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < $1)
-		SELECT UUID(), 'webhook', '{\"url\":\"$SC_HOOK\"}',
+		SELECT UUID(), 'webhook', '{\"url\":\"$SC_HOOK${3:+?$3}\"}',
 		       t, t, 'scheduled', 0, 3, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
 		FROM (SELECT FROM_UNIXTIME($2 / 1000000) AS t FROM seq) AS s;"
 }
