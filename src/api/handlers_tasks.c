@@ -59,7 +59,7 @@ static enum ts_err check_targets(struct ts_api *api, const struct ts_task_hosts 
 /* Mail goes only where the configuration says, to at most
  * email_max_recipients addresses. */
 static enum ts_err check_email(struct ts_api *api, const struct ts_task *task,
-			       struct ts_error *err)
+			       const struct ts_task_request *treq, struct ts_error *err)
 {
 	struct ts_email_spec spec;
 	enum ts_err rc = TS_OK;
@@ -70,7 +70,7 @@ static enum ts_err check_email(struct ts_api *api, const struct ts_task *task,
 		return ts_error_set(err, TS_ERR_INVALID, "invalid_field", "action",
 				    "Invalid field action: email is not configured on this "
 				    "server (smtp_url)");
-	if (ts_json_parse_email(task->payload_json, &spec, err) != TS_OK)
+	if (ts_json_read_email(treq->payload_tree, treq->payload_json, &spec, err) != TS_OK)
 		return TS_ERR_INVALID;
 	if (spec.to_count > api->conf->email_max_recipients)
 		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.to",
@@ -82,14 +82,14 @@ static enum ts_err check_email(struct ts_api *api, const struct ts_task *task,
 
 /* Messages go only to brokers the configuration names. */
 static enum ts_err check_broker(struct ts_api *api, const struct ts_task *task,
-				struct ts_error *err)
+				const struct ts_task_request *treq, struct ts_error *err)
 {
 	struct ts_amqp_spec spec;
 	enum ts_err rc = TS_OK;
 
 	if (task->action != TS_ACTION_AMQP)
 		return TS_OK;
-	if (ts_json_parse_amqp(task->payload_json, &spec, err) != TS_OK)
+	if (ts_json_read_amqp(treq->payload_tree, treq->payload_json, &spec, err) != TS_OK)
 		return TS_ERR_INVALID;
 	if (!ts_conf_broker(api->conf, spec.broker))
 		rc = ts_error_set(err, TS_ERR_INVALID, "invalid_field", "payload.broker",
@@ -112,9 +112,9 @@ enum ts_err ts_tasks_validate_body(struct ts_api *api, const char *body, size_t 
 	if (rc == TS_OK)
 		rc = check_targets(api, &hosts, err);
 	if (rc == TS_OK)
-		rc = check_email(api, task, err);
+		rc = check_email(api, task, &treq, err);
 	if (rc == TS_OK)
-		rc = check_broker(api, task, err);
+		rc = check_broker(api, task, &treq, err);
 	ts_task_request_cleanup(&treq);
 	return rc;
 }

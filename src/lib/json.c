@@ -146,6 +146,7 @@ void ts_task_request_cleanup(struct ts_task_request *req)
 		return;
 	free(req->action);
 	free(req->payload_json);
+	cJSON_Delete(req->payload_tree);
 	free(req->run_at);
 	free(req->recurrence);
 	free(req->cron);
@@ -188,7 +189,7 @@ enum ts_err ts_json_parse_task_request(const char *body, size_t len,
 {
 	enum ts_err rc;
 	const cJSON *item;
-	cJSON *root;
+	cJSON *root, *payload;
 
 	memset(req, 0, sizeof(*req));
 	root = parse_body(body, len, err);
@@ -198,17 +199,20 @@ enum ts_err ts_json_parse_task_request(const char *body, size_t len,
 	rc = take_string(root, "action", "action", &req->action, err);
 	if (rc)
 		goto out;
-	item = cJSON_GetObjectItemCaseSensitive(root, "payload");
-	if (item) {
-		if (!cJSON_IsObject(item)) {
+	payload = cJSON_GetObjectItemCaseSensitive(root, "payload");
+	if (payload) {
+		if (!cJSON_IsObject(payload)) {
 			rc = invalid_field(err, "payload", "must be a JSON object");
 			goto out;
 		}
-		req->payload_json = item_text(body, len, "payload", item);
+		req->payload_json = item_text(body, len, "payload", payload);
 		if (!req->payload_json) {
 			rc = ts_error_set(err, TS_ERR_NOMEM, "internal", NULL, "out of memory");
 			goto out;
 		}
+		/* The member cJSON_GetObjectItemCaseSensitive found, the one
+		 * whose text item_text took. */
+		req->payload_tree = cJSON_DetachItemViaPointer(root, payload);
 	}
 	rc = take_string(root, "run_at", "run_at", &req->run_at, err);
 	if (rc)
@@ -364,12 +368,11 @@ static enum ts_err parse_data(const char *payload_json, const cJSON *data,
 	return TS_OK;
 }
 
-enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_spec *spec,
-				  struct ts_error *err)
+enum ts_err ts_json_read_webhook(const cJSON *root, const char *payload_json,
+				 struct ts_webhook_spec *spec, struct ts_error *err)
 {
 	enum ts_err rc;
 	const cJSON *item;
-	cJSON *root = cJSON_Parse(payload_json);
 
 	memset(spec, 0, sizeof(*spec));
 	if (!cJSON_IsObject(root)) {
@@ -398,9 +401,18 @@ enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_sp
 	rc = take_number(root, "timeout_ms", "payload.timeout_ms", &spec->has_timeout,
 			 &spec->timeout_ms, err);
 out:
-	cJSON_Delete(root);
 	if (rc)
 		ts_webhook_spec_cleanup(spec);
+	return rc;
+}
+
+enum ts_err ts_json_parse_webhook(const char *payload_json, struct ts_webhook_spec *spec,
+				  struct ts_error *err)
+{
+	cJSON *root = cJSON_Parse(payload_json);
+	enum ts_err rc = ts_json_read_webhook(root, payload_json, spec, err);
+
+	cJSON_Delete(root);
 	return rc;
 }
 
@@ -439,12 +451,12 @@ out:
 	return rc;
 }
 
-enum ts_err ts_json_parse_message(const char *payload_json, struct ts_message_spec *spec,
-				  struct ts_error *err)
+enum ts_err ts_json_read_message(const cJSON *root, const char *payload_json,
+				 struct ts_message_spec *spec, struct ts_error *err)
 {
 	enum ts_err rc;
-	cJSON *root = cJSON_Parse(payload_json);
 
+	(void)payload_json; /* no member of a message is kept as text */
 	memset(spec, 0, sizeof(*spec));
 	if (!cJSON_IsObject(root)) {
 		rc = invalid_field(err, "payload", "must be a JSON object");
@@ -455,9 +467,18 @@ enum ts_err ts_json_parse_message(const char *payload_json, struct ts_message_sp
 		goto out;
 	rc = take_string(root, "message", "payload.message", &spec->message, err);
 out:
-	cJSON_Delete(root);
 	if (rc)
 		ts_message_spec_cleanup(spec);
+	return rc;
+}
+
+enum ts_err ts_json_parse_message(const char *payload_json, struct ts_message_spec *spec,
+				  struct ts_error *err)
+{
+	cJSON *root = cJSON_Parse(payload_json);
+	enum ts_err rc = ts_json_read_message(root, payload_json, spec, err);
+
+	cJSON_Delete(root);
 	return rc;
 }
 
@@ -485,12 +506,11 @@ static enum ts_err parse_recipients(const cJSON *to, struct ts_email_spec *spec,
 	return TS_OK;
 }
 
-enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
-			       struct ts_error *err)
+enum ts_err ts_json_read_amqp(const cJSON *root, const char *payload_json,
+			      struct ts_amqp_spec *spec, struct ts_error *err)
 {
 	enum ts_err rc;
 	const cJSON *item;
-	cJSON *root = cJSON_Parse(payload_json);
 
 	memset(spec, 0, sizeof(*spec));
 	spec->persistent = true;
@@ -519,19 +539,28 @@ enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *sp
 			rc = invalid_field(err, "payload.persistent", "must be true or false");
 	}
 out:
-	cJSON_Delete(root);
 	if (rc)
 		ts_amqp_spec_cleanup(spec);
 	return rc;
 }
 
-enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
-				struct ts_error *err)
+enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
+			       struct ts_error *err)
+{
+	cJSON *root = cJSON_Parse(payload_json);
+	enum ts_err rc = ts_json_read_amqp(root, payload_json, spec, err);
+
+	cJSON_Delete(root);
+	return rc;
+}
+
+enum ts_err ts_json_read_email(const cJSON *root, const char *payload_json,
+			       struct ts_email_spec *spec, struct ts_error *err)
 {
 	enum ts_err rc;
 	const cJSON *to;
-	cJSON *root = cJSON_Parse(payload_json);
 
+	(void)payload_json; /* no member of an email is kept as text */
 	memset(spec, 0, sizeof(*spec));
 	if (!cJSON_IsObject(root)) {
 		rc = invalid_field(err, "payload", "must be a JSON object");
@@ -548,9 +577,18 @@ enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *
 	if (!rc)
 		rc = take_string(root, "reply_to", "payload.reply_to", &spec->reply_to, err);
 out:
-	cJSON_Delete(root);
 	if (rc)
 		ts_email_spec_cleanup(spec);
+	return rc;
+}
+
+enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *spec,
+				struct ts_error *err)
+{
+	cJSON *root = cJSON_Parse(payload_json);
+	enum ts_err rc = ts_json_read_email(root, payload_json, spec, err);
+
+	cJSON_Delete(root);
 	return rc;
 }
 

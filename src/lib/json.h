@@ -14,13 +14,18 @@
 #include "task.h"
 #include "webhook_spec.h"
 
+struct cJSON; /* a parsed JSON value; what it holds is json.c's business */
+
 /* The fields of a POST /tasks body, type-checked but not yet validated
  * (validate.h does that). Strings are owned and freed by
  * ts_task_request_cleanup(); NULL means the field was absent (or JSON null
  * for recurrence). */
 struct ts_task_request {
 	char *action;
-	char *payload_json;     /* the payload object re-serialized compactly */
+	char *payload_json;     /* the payload object's text */
+	/* payload_json parsed, taken from the body's tree: the action's spec
+	 * is read from it (ts_json_read_<action>), not parsed a second time. */
+	struct cJSON *payload_tree;
 	char *run_at;
 	bool has_recurrence;    /* present, possibly null */
 	char *recurrence;       /* NULL when absent or null */
@@ -59,6 +64,18 @@ enum ts_err ts_json_parse_email(const char *payload_json, struct ts_email_spec *
 				struct ts_error *err);
 enum ts_err ts_json_parse_amqp(const char *payload_json, struct ts_amqp_spec *spec,
 			       struct ts_error *err);
+
+/* The same from a request's payload_tree (NULL: "must be a JSON object"),
+ * whose text is `payload_json`: what the parse functions above do after
+ * parsing, so a submitted payload is parsed once. */
+enum ts_err ts_json_read_webhook(const struct cJSON *payload, const char *payload_json,
+				 struct ts_webhook_spec *spec, struct ts_error *err);
+enum ts_err ts_json_read_message(const struct cJSON *payload, const char *payload_json,
+				 struct ts_message_spec *spec, struct ts_error *err);
+enum ts_err ts_json_read_email(const struct cJSON *payload, const char *payload_json,
+			       struct ts_email_spec *spec, struct ts_error *err);
+enum ts_err ts_json_read_amqp(const struct cJSON *payload, const char *payload_json,
+			      struct ts_amqp_spec *spec, struct ts_error *err);
 
 /* Type-checks a task's on_failure (JSON object text): "url" and
  * "headers" only, as in a webhook payload; errors name "on_failure.<field>".

@@ -313,14 +313,16 @@ enum ts_err ts_validate_amqp(const struct ts_amqp_spec *spec, struct ts_error *e
 	return TS_OK;
 }
 
-static enum ts_err validate_payload(enum ts_action action, const char *payload_json,
-				    struct ts_task_hosts *hosts, struct ts_error *err)
+/* The payload of a request: its tree and text (ts_task_request). */
+static enum ts_err validate_payload(enum ts_action action, const struct cJSON *payload,
+				    const char *payload_json, struct ts_task_hosts *hosts,
+				    struct ts_error *err)
 {
 	enum ts_err rc;
 
 	if (action == TS_ACTION_AMQP) {
 		struct ts_amqp_spec spec;
-		rc = ts_json_parse_amqp(payload_json, &spec, err);
+		rc = ts_json_read_amqp(payload, payload_json, &spec, err);
 		if (rc)
 			return rc;
 		rc = ts_validate_amqp(&spec, err);
@@ -330,14 +332,14 @@ static enum ts_err validate_payload(enum ts_action action, const char *payload_j
 
 	if (action == TS_ACTION_EMAIL) {
 		struct ts_email_spec spec;
-		rc = ts_json_parse_email(payload_json, &spec, err);
+		rc = ts_json_read_email(payload, payload_json, &spec, err);
 		if (rc)
 			return rc;
 		rc = ts_validate_email(&spec, err);
 		ts_email_spec_cleanup(&spec);
 	} else if (action == TS_ACTION_WEBHOOK) {
 		struct ts_webhook_spec spec;
-		rc = ts_json_parse_webhook(payload_json, &spec, err);
+		rc = ts_json_read_webhook(payload, payload_json, &spec, err);
 		if (rc)
 			return rc;
 		rc = ts_validate_webhook(&spec, err);
@@ -349,7 +351,7 @@ static enum ts_err validate_payload(enum ts_action action, const char *payload_j
 		ts_webhook_spec_cleanup(&spec);
 	} else {
 		struct ts_message_spec spec;
-		rc = ts_json_parse_message(payload_json, &spec, err);
+		rc = ts_json_read_message(payload, payload_json, &spec, err);
 		if (rc)
 			return rc;
 		rc = ts_validate_message(&spec, err);
@@ -377,7 +379,7 @@ enum ts_err ts_validate_task_request(const struct ts_task_request *req,
 	if (!req->run_at && !req->cron)
 		return missing(err, "run_at");
 
-	rc = validate_payload(task->action, req->payload_json, hosts, err);
+	rc = validate_payload(task->action, req->payload_tree, req->payload_json, hosts, err);
 	if (rc)
 		return rc;
 	if (req->run_at && ts_time_parse_rfc3339(req->run_at, &task->run_at, &why) != TS_OK)

@@ -267,6 +267,46 @@ START_TEST(big_integers_kept)
 }
 END_TEST
 
+START_TEST(payload_read_from_the_request_tree)
+{
+	/* POST parses a body once: the spec read from the request's own tree
+	 * is the one the text gives, member for member, and a request without
+	 * a tree is refused like a payload that is not an object. */
+	const char *body = "{\"action\":\"webhook\",\"payload\":{\"url\":\"http://a/h\","
+			   "\"method\":\"PUT\",\"headers\":{\"X-A\":\"1\",\"X-B\":\"2\"},"
+			   "\"data\":{\"n\":1,\"s\":\"x\"},\"timeout_ms\":2500},"
+			   "\"run_at\":\"2026-03-01T09:00:00Z\"}";
+	struct ts_task_request req;
+	struct ts_webhook_spec from_tree, from_text;
+	struct ts_error err;
+
+	ck_assert_int_eq(parse_req(body, &req, &err), TS_OK);
+	ck_assert_ptr_nonnull(req.payload_tree);
+	ck_assert_int_eq(ts_json_read_webhook(req.payload_tree, req.payload_json, &from_tree,
+					      &err), TS_OK);
+	ck_assert_int_eq(ts_json_parse_webhook(req.payload_json, &from_text, &err), TS_OK);
+	ck_assert_str_eq(from_tree.url, from_text.url);
+	ck_assert_str_eq(from_tree.method, "PUT");
+	ck_assert_uint_eq(from_tree.header_count, 2);
+	ck_assert_uint_eq(from_text.header_count, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_str_eq(from_tree.headers[i].name, from_text.headers[i].name);
+		ck_assert_str_eq(from_tree.headers[i].value, from_text.headers[i].value);
+	}
+	ck_assert_str_eq(from_tree.data_json, "{\"n\":1,\"s\":\"x\"}");
+	ck_assert_str_eq(from_tree.data_json, from_text.data_json);
+	ck_assert_uint_eq(from_tree.query_count, from_text.query_count);
+	ck_assert(from_tree.has_timeout && from_tree.timeout_ms == 2500);
+	ts_webhook_spec_cleanup(&from_tree);
+	ts_webhook_spec_cleanup(&from_text);
+
+	ts_error_clear(&err);
+	ck_assert_int_eq(ts_json_read_webhook(NULL, "", &from_tree, &err), TS_ERR_INVALID);
+	ck_assert_str_eq(err.field, "payload");
+	ts_task_request_cleanup(&req);
+}
+END_TEST
+
 START_TEST(request_fields)
 {
 	struct ts_task_request req;
@@ -897,6 +937,7 @@ static Suite *json_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("request");
+	tcase_add_test(tc, payload_read_from_the_request_tree);
 	tcase_add_test(tc, depth_limit);
 	tcase_add_test(tc, depth_limit_in_payload);
 	tcase_add_test(tc, depth_brackets_in_strings);
