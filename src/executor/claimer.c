@@ -53,7 +53,7 @@ static void claim_now(struct ts_claimer *c, unsigned limit, struct ts_claim *r)
 	r->asked = limit;
 	ts_error_clear(&r->err);
 	r->rc = ts_db_claim_due(c->w.db, c->w.executor_id, limit, c->lease_seconds, &tasks, &count,
-				&r->err);
+				&r->not_ours, &r->err);
 	r->took_us = ts_time_monotonic_us() - t0;
 	if (r->rc == TS_OK)
 		make_jobs(tasks, count, &r->jobs);

@@ -19,6 +19,7 @@ struct ts_claim {
 	enum ts_err rc;              /* TS_OK, or the claim's failure in err */
 	struct ts_error err;
 	int64_t took_us;             /* the claim's transaction, retries included */
+	size_t not_ours;             /* committed, yet another executor's (Galera) */
 };
 
 /* Starts a claimer with its own database connection, claiming for

@@ -400,6 +400,10 @@ static size_t settle_claim(struct ts_executor *ex, struct ts_claim *got, bool *l
 	}
 	if (count)
 		ts_log_debug("claimed %zu tasks in %.1f ms", count, (double)got->took_us / 1000.0);
+	if (got->not_ours)
+		ts_log_warning("%zu claimed tasks are another executor's after the claim's "
+			       "commit (a claim on another Galera node won them); not starting "
+			       "them", got->not_ours);
 	ts_job_queue_splice(&ex->pending, &got->jobs);
 	if (is_abandoning(ex))
 		release_pending(ex);

@@ -14,6 +14,7 @@ tests_sink_sink_SOURCES = tests/sink/sink.c
 executor_tests = \
 	tests/executor/executor-actions.test \
 	tests/executor/executor-receivers.test \
+	tests/executor/executor-claim-fence.test \
 	tests/executor/executor-once.test \
 	tests/executor/executor-retry.test \
 	tests/executor/executor-exactly-once.test \

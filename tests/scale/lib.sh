@@ -108,7 +108,9 @@ sc_status() {
 
 # sc_node_start N [--wsrep-new-cluster] -- start mariadbd for node N in its
 # namespace, small in memory; joins the others (SST by rsync) unless it
-# bootstraps.
+# bootstraps. Each conflict is written to the node's error.log with both
+# transactions' statements (wsrep_log_conflicts): a --keep run shows what
+# the executors and API hosts collided on.
 sc_node_start() {
 	local n=$1 d gcomm=gcomm:// i
 	shift
@@ -137,6 +139,7 @@ sc_node_start() {
 		--wsrep-cluster-name=tasksched-scale --wsrep-cluster-address="$gcomm" \
 		--wsrep-node-address="$(sc_node_addr "$n")" --wsrep-node-name="node$n" \
 		--wsrep-sst-method=rsync --wsrep-slave-threads=2 \
+		--wsrep-log-conflicts=ON \
 		--wsrep-provider-options="gcache.size=64M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S;pc.wait_prim_timeout=PT30S" \
 		"$@" </dev/null >>"$d/stdout.log" 2>&1 &
 	echo $! >"$d/launcher.pid"

@@ -22,6 +22,14 @@ static const char sql_claim_update_in_head[] =
 	" due_at = NOW(6) + INTERVAL ? SECOND, updated_at = NOW(6)"
 	" WHERE status = 'scheduled' AND id IN (";
 
+/* After the claim's COMMIT: which of its rows the node shows as this
+ * executor's. The read first waits until the node has applied every
+ * write the cluster ordered before it (wsrep_sync_wait; nothing on a
+ * server without Galera). */
+static const char sql_claim_confirm_head[] =
+	"SET STATEMENT wsrep_sync_wait = 1 FOR"
+	" SELECT id FROM tasks WHERE status = 'running' AND lease_owner = ? AND id IN (";
+
 static const char sql_next_due[] =
 	"SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), MIN(due_at)) FROM tasks"
 	" WHERE status = 'scheduled'";
@@ -48,6 +56,8 @@ struct claim_call {
 	unsigned lease_seconds;
 	struct ts_task *tasks;
 	size_t count;
+	bool *mine;                 /* keep_confirmed: tasks[i] is ours */
+	size_t not_ours;            /* keep_confirmed: how many were not */
 };
 
 /* Leases the selected tasks to the caller, in the claim's transaction. */
@@ -89,17 +99,105 @@ static enum ts_err claim_due(struct ts_db *db, void *ctx, struct ts_error *err)
 	return rc;
 }
 
+/* Marks in `mine` (parallel to c->tasks) the tasks from `start` on (at
+ * most DB_ID_CHUNK) that the node shows as leased to this executor. */
+static enum ts_err confirm_chunk(struct ts_db *db, const struct claim_call *c, size_t start,
+				 bool *mine, struct ts_error *err)
+{
+	MYSQL_BIND in[1 + DB_ID_CHUNK], out[1];
+	unsigned long len[1 + DB_ID_CHUNK], id_len = 0;
+	char id[TS_ID_TEXT_MAX];
+	size_t n = c->count - start < DB_ID_CHUNK ? c->count - start : DB_ID_CHUNK;
+	MYSQL_STMT *stmt;
+	enum ts_err rc = db_stmt_in_list(db, STMT_CLAIM_CONFIRM_IN, sql_claim_confirm_head,
+					 &stmt, err);
+	int f;
+
+	if (rc)
+		return rc;
+	db_bind_str(&in[0], c->executor_id, &len[0]);
+	for (size_t i = 0; i < DB_ID_CHUNK; i++) /* padded with the last id */
+		db_bind_str(&in[1 + i], c->tasks[start + (i < n ? i : n - 1)].id, &len[1 + i]);
+	memset(out, 0, sizeof(out));
+	out[0].buffer_type = MYSQL_TYPE_STRING;
+	out[0].buffer = id;
+	out[0].buffer_length = sizeof(id);
+	out[0].length = &id_len;
+	rc = db_exec_stmt(db, stmt, in, NULL, "claim confirm", err);
+	if (rc == TS_OK && mysql_stmt_bind_result(stmt, out))
+		rc = db_fail(db, stmt, "claim confirm", err);
+	while (rc == TS_OK && (f = mysql_stmt_fetch(stmt)) != MYSQL_NO_DATA) {
+		if (f == 1) {
+			rc = db_fail(db, stmt, "claim confirm", err);
+			break;
+		}
+		id[id_len < sizeof(id) ? id_len : sizeof(id) - 1] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(c->tasks[start + i].id, id) == 0)
+				mine[start + i] = true;
+	}
+	if (db->conn)
+		mysql_stmt_free_result(stmt);
+	return rc;
+}
+
+static enum ts_err confirm_claim(struct ts_db *db, void *ctx, struct ts_error *err)
+{
+	struct claim_call *c = ctx;
+	enum ts_err rc = TS_OK;
+
+	memset(c->mine, 0, c->count * sizeof(*c->mine));
+	for (size_t start = 0; start < c->count && rc == TS_OK; start += DB_ID_CHUNK)
+		rc = confirm_chunk(db, c, start, c->mine, err);
+	return rc;
+}
+
+/* Keeps the tasks of a committed claim that are still this executor's
+ * and frees the rest. On one server that is all of them. On Galera a
+ * COMMIT has been seen to succeed for rows that another node's claim
+ * took as well: certification is not strictly first-committer-wins
+ * (galera#336, MDEV-29044), and once, with wsrep_log_conflicts slowing
+ * the conflict path, a scale run fired 368 tasks twice, each executor
+ * holding a committed claim. A task that is not shown as ours is left
+ * to whoever holds it; firing it would be the second delivery. */
+static enum ts_err keep_confirmed(struct ts_db *db, struct claim_call *c, struct ts_error *err)
+{
+	size_t kept = 0;
+	enum ts_err rc;
+
+	c->mine = calloc(c->count, sizeof(*c->mine));
+	if (!c->mine)
+		return db_no_memory(err);
+	rc = db_run(db, confirm_claim, c, err);
+	for (size_t i = 0; rc == TS_OK && i < c->count; i++) {
+		if (c->mine[i])
+			c->tasks[kept++] = c->tasks[i];
+		else
+			ts_task_cleanup(&c->tasks[i]);
+	}
+	if (rc == TS_OK) {
+		c->not_ours = c->count - kept;
+		c->count = kept;
+	}
+	free(c->mine);
+	c->mine = NULL;
+	return rc;
+}
+
 enum ts_err ts_db_claim_due(struct ts_db *db, const char *executor_id, unsigned limit,
 			    unsigned lease_seconds, struct ts_task **tasks, size_t *count,
-			    struct ts_error *err)
+			    size_t *not_ours, struct ts_error *err)
 {
 	struct claim_call c = {
 		.executor_id = executor_id, .limit = limit, .lease_seconds = lease_seconds,
 	};
 	enum ts_err rc = db_run_txn(db, claim_due, &c, err);
 
+	if (rc == TS_OK && c.count > 0)
+		rc = keep_confirmed(db, &c, err);
 	*tasks = NULL;
 	*count = 0;
+	*not_ours = c.not_ours;
 	if (rc) {
 		ts_task_array_free(c.tasks, c.count);
 		return rc;

@@ -132,10 +132,13 @@ enum ts_err ts_db_task_retry_failed(struct ts_db *db, const char *tenant, ts_tim
  * `executor_id` for `lease_seconds`. The transaction is committed before
  * this returns, so no lock is held across network I/O. *tasks is a heap
  * array (ts_task_array_free); each task's `attempts` is this attempt's
- * number. */
+ * number. After the commit the rows are read again, and only those the
+ * node shows as leased to `executor_id` are returned: *not_ours counts
+ * the others (on Galera, rows another node's claim won although this
+ * COMMIT succeeded; see claim.c). */
 enum ts_err ts_db_claim_due(struct ts_db *db, const char *executor_id, unsigned limit,
 			    unsigned lease_seconds, struct ts_task **tasks, size_t *count,
-			    struct ts_error *err);
+			    size_t *not_ours, struct ts_error *err);
 
 /* The earliest due_at of a scheduled task (*found false when none), and
  * the server's clock, so the caller can sleep exactly until then. */
