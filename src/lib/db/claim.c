@@ -159,7 +159,9 @@ static enum ts_err confirm_claim(struct ts_db *db, void *ctx, struct ts_error *e
  * (galera#336, MDEV-29044), and once, with wsrep_log_conflicts slowing
  * the conflict path, a scale run fired 368 tasks twice, each executor
  * holding a committed claim. A task that is not shown as ours is left
- * to whoever holds it; firing it would be the second delivery. */
+ * to whoever holds it; firing it would be the second delivery. When the
+ * read itself fails, none is started: the rows stay leased to this
+ * executor and come back, as the next attempt, when the lease expires. */
 static enum ts_err keep_confirmed(struct ts_db *db, struct claim_call *c, struct ts_error *err)
 {
 	size_t kept = 0;
