@@ -22,13 +22,16 @@ static const char sql_claim_update_in_head[] =
 	" due_at = NOW(6) + INTERVAL ? SECOND, updated_at = NOW(6)"
 	" WHERE status = 'scheduled' AND id IN (";
 
-/* After the claim's COMMIT: which of its rows the node shows as this
- * executor's. The read first waits until the node has applied every
- * write the cluster ordered before it (wsrep_sync_wait; nothing on a
- * server without Galera). */
-static const char sql_claim_confirm_head[] =
+/* After the claim's COMMIT: which of its rows (by their place in the
+ * claim, 1-based) the node shows as this executor's, in one statement per
+ * claim. The read first waits until the node has applied every write the
+ * cluster ordered before it (wsrep_sync_wait; nothing on a server without
+ * Galera). */
+static const char sql_claim_confirm[] =
 	"SET STATEMENT wsrep_sync_wait = 1 FOR"
-	" SELECT id FROM tasks WHERE status = 'running' AND lease_owner = ? AND id IN (";
+	" SELECT j.n FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
+	" id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$.id')) j"
+	" JOIN tasks t ON t.id = j.id WHERE t.status = 'running' AND t.lease_owner = ?";
 
 static const char sql_next_due[] =
 	"SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), MIN(due_at)) FROM tasks"
@@ -99,30 +102,51 @@ static enum ts_err claim_due(struct ts_db *db, void *ctx, struct ts_error *err)
 	return rc;
 }
 
-/* Marks in `mine` (parallel to c->tasks) the tasks from `start` on (at
- * most DB_ID_CHUNK) that the node shows as leased to this executor. */
-static enum ts_err confirm_chunk(struct ts_db *db, const struct claim_call *c, size_t start,
-				 bool *mine, struct ts_error *err)
+/* Builds [{"id": ...}, ...] of the tasks' ids. */
+static char *ids_json(const struct ts_task *tasks, size_t count)
 {
-	MYSQL_BIND in[1 + DB_ID_CHUNK], out[1];
-	unsigned long len[1 + DB_ID_CHUNK], id_len = 0;
-	char id[TS_ID_TEXT_MAX];
-	size_t n = c->count - start < DB_ID_CHUNK ? c->count - start : DB_ID_CHUNK;
+	struct ts_json_rows *rows = ts_json_rows_new();
+	char *text = NULL;
+
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < count; i++) {
+		if (!ts_json_rows_add(rows) || !ts_json_rows_str(rows, "id", tasks[i].id))
+			goto out;
+	}
+	text = ts_json_rows_print(rows);
+out:
+	ts_json_rows_free(rows);
+	return text;
+}
+
+/* What confirm_claim reads: the claim's ids as JSON. */
+struct confirm_call {
+	struct claim_call *claim;
+	char *ids_json;
+};
+
+/* Marks in claim->mine the tasks the node shows as leased to this
+ * executor. */
+static enum ts_err confirm_claim(struct ts_db *db, void *ctx, struct ts_error *err)
+{
+	struct confirm_call *cc = ctx;
+	struct claim_call *c = cc->claim;
+	MYSQL_BIND in[2], out[1];
+	unsigned long len[2];
+	long long n = 0;
 	MYSQL_STMT *stmt;
-	enum ts_err rc = db_stmt_in_list(db, STMT_CLAIM_CONFIRM_IN, sql_claim_confirm_head,
-					 &stmt, err);
+	enum ts_err rc = db_stmt(db, STMT_CLAIM_CONFIRM, sql_claim_confirm, &stmt, err);
 	int f;
 
 	if (rc)
 		return rc;
-	db_bind_str(&in[0], c->executor_id, &len[0]);
-	for (size_t i = 0; i < DB_ID_CHUNK; i++) /* padded with the last id */
-		db_bind_str(&in[1 + i], c->tasks[start + (i < n ? i : n - 1)].id, &len[1 + i]);
+	memset(c->mine, 0, c->count * sizeof(*c->mine));
+	db_bind_json(&in[0], cc->ids_json, &len[0]);
+	db_bind_str(&in[1], c->executor_id, &len[1]);
 	memset(out, 0, sizeof(out));
-	out[0].buffer_type = MYSQL_TYPE_STRING;
-	out[0].buffer = id;
-	out[0].buffer_length = sizeof(id);
-	out[0].length = &id_len;
+	out[0].buffer_type = MYSQL_TYPE_LONGLONG;
+	out[0].buffer = &n;
 	rc = db_exec_stmt(db, stmt, in, NULL, "claim confirm", err);
 	if (rc == TS_OK && mysql_stmt_bind_result(stmt, out))
 		rc = db_fail(db, stmt, "claim confirm", err);
@@ -131,24 +155,11 @@ static enum ts_err confirm_chunk(struct ts_db *db, const struct claim_call *c, s
 			rc = db_fail(db, stmt, "claim confirm", err);
 			break;
 		}
-		id[id_len < sizeof(id) ? id_len : sizeof(id) - 1] = '\0';
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(c->tasks[start + i].id, id) == 0)
-				mine[start + i] = true;
+		if (n >= 1 && (size_t)n <= c->count)
+			c->mine[n - 1] = true;
 	}
 	if (db->conn)
 		mysql_stmt_free_result(stmt);
-	return rc;
-}
-
-static enum ts_err confirm_claim(struct ts_db *db, void *ctx, struct ts_error *err)
-{
-	struct claim_call *c = ctx;
-	enum ts_err rc = TS_OK;
-
-	memset(c->mine, 0, c->count * sizeof(*c->mine));
-	for (size_t start = 0; start < c->count && rc == TS_OK; start += DB_ID_CHUNK)
-		rc = confirm_chunk(db, c, start, c->mine, err);
 	return rc;
 }
 
@@ -164,13 +175,19 @@ static enum ts_err confirm_claim(struct ts_db *db, void *ctx, struct ts_error *e
  * executor and come back, as the next attempt, when the lease expires. */
 static enum ts_err keep_confirmed(struct ts_db *db, struct claim_call *c, struct ts_error *err)
 {
+	struct confirm_call cc = { .claim = c, .ids_json = ids_json(c->tasks, c->count) };
 	size_t kept = 0;
 	enum ts_err rc;
 
 	c->mine = calloc(c->count, sizeof(*c->mine));
-	if (!c->mine)
+	if (!c->mine || !cc.ids_json) {
+		free(c->mine);
+		c->mine = NULL;
+		free(cc.ids_json);
 		return db_no_memory(err);
-	rc = db_run(db, confirm_claim, c, err);
+	}
+	rc = db_run(db, confirm_claim, &cc, err);
+	free(cc.ids_json);
 	for (size_t i = 0; rc == TS_OK && i < c->count; i++) {
 		if (c->mine[i])
 			c->tasks[kept++] = c->tasks[i];
@@ -251,24 +268,6 @@ enum ts_err ts_db_next_due(struct ts_db *db, bool *found, ts_time_us *due_in_us,
 	struct next_due_call c = { .found = found, .due_in = due_in_us };
 
 	return db_run(db, next_due, &c, err);
-}
-
-/* Builds [{"id": ...}, ...] of the tasks' ids. */
-static char *ids_json(const struct ts_task *tasks, size_t count)
-{
-	struct ts_json_rows *rows = ts_json_rows_new();
-	char *text = NULL;
-
-	if (!rows)
-		return NULL;
-	for (size_t i = 0; i < count; i++) {
-		if (!ts_json_rows_add(rows) || !ts_json_rows_str(rows, "id", tasks[i].id))
-			goto out;
-	}
-	text = ts_json_rows_print(rows);
-out:
-	ts_json_rows_free(rows);
-	return text;
 }
 
 /* The arguments of the statements on an executor's leases, for db_run(). */
