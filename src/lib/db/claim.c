@@ -144,9 +144,7 @@ static enum ts_err confirm_claim(struct ts_db *db, void *ctx, struct ts_error *e
 	memset(c->mine, 0, c->count * sizeof(*c->mine));
 	db_bind_json(&in[0], cc->ids_json, &len[0]);
 	db_bind_str(&in[1], c->executor_id, &len[1]);
-	memset(out, 0, sizeof(out));
-	out[0].buffer_type = MYSQL_TYPE_LONGLONG;
-	out[0].buffer = &n;
+	db_bind_llong(&out[0], &n);
 	rc = db_exec_stmt(db, stmt, in, NULL, "claim confirm", err);
 	if (rc == TS_OK && mysql_stmt_bind_result(stmt, out))
 		rc = db_fail(db, stmt, "claim confirm", err);
